@@ -1,0 +1,3 @@
+from .random_rot import RandomRot
+
+__all__ = ['RandomRot']

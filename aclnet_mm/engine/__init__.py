@@ -1,0 +1,3 @@
+from .hooks import SuperclassRebuildHook
+
+__all__ = ['SuperclassRebuildHook']

@@ -1,0 +1,3 @@
+from .superclass_rebuild_hook import SuperclassRebuildHook
+
+__all__ = ['SuperclassRebuildHook']

@@ -1,0 +1,3 @@
+from .acl_gcn import ACLGCN
+
+__all__ = ['ACLGCN']

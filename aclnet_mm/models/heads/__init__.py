@@ -1,0 +1,3 @@
+from .acl_head import ACLHead
+
+__all__ = ['ACLHead']

@@ -1,0 +1,170 @@
+"""ACLHead: classification head with ACLNet's affinity contrastive losses."""
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmaction.models.heads.base import BaseHead
+from mmaction.registry import MODELS
+from mmaction.utils import SampleList
+
+from ..utils.layouts import LayoutType, get_layout
+
+FeatType = Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]
+
+
+@MODELS.register_module()
+class ACLHead(BaseHead):
+    """Pooling + linear classifier, trained with CE and two affinity losses.
+
+    The training loss is ``loss_cls + loss_inter + loss_intra`` (each term
+    already weighted by its config's ``loss_weight``; 1.0, 0.1 and 0.1 by
+    default) and each term is logged on its own. Both contrastive losses
+    read the backbone's affinity graph ``(N, V * V)``; their input size is
+    derived from ``layout``, so no dataset names are involved. At test time
+    only the classifier runs and clip scores are averaged as probabilities.
+
+    Args:
+        num_classes (int): Number of classes ``K``.
+        in_channels (int): Channels of the backbone feature map.
+        layout (str | dict): The skeleton layout of the backbone (sets
+            ``V``). Defaults to ``'nturgb+d'``.
+        loss_cls (dict): Classification loss. Defaults to
+            ``dict(type='CrossEntropyLoss')``.
+        loss_inter (dict, optional): Config of
+            :class:`InterAffinityContrastiveLoss` (``in_channels`` and
+            ``num_classes`` are filled in). None disables it. Defaults to
+            ``dict(type='InterAffinityContrastiveLoss', loss_weight=0.1)``.
+        loss_intra (dict, optional): Config of
+            :class:`IntraMarginContrastiveLoss` (``in_channels`` filled in).
+            None disables it. Defaults to
+            ``dict(type='IntraMarginContrastiveLoss', loss_weight=0.1)``.
+        dropout (float): Dropout before the classifier. Defaults to 0.
+        average_clips (str): Clip averaging at test time. Defaults to
+            ``'prob'``.
+        init_cfg (dict or list[dict]): Defaults to a normal init (std 0.01)
+            of the classifier only; the projections keep PyTorch's default
+            init, as in the reference.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int,
+                 layout: LayoutType = 'nturgb+d',
+                 loss_cls: Optional[Dict] = None,
+                 loss_inter: Optional[Dict] = dict(
+                     type='InterAffinityContrastiveLoss', loss_weight=0.1),
+                 loss_intra: Optional[Dict] = dict(
+                     type='IntraMarginContrastiveLoss', loss_weight=0.1),
+                 dropout: float = 0.,
+                 average_clips: str = 'prob',
+                 init_cfg: Optional[Union[Dict, List[Dict]]] = dict(
+                     type='Normal', std=0.01, override=dict(name='fc')),
+                 **kwargs) -> None:
+        super().__init__(
+            num_classes,
+            in_channels,
+            loss_cls=loss_cls or dict(type='CrossEntropyLoss'),
+            average_clips=average_clips,
+            init_cfg=init_cfg,
+            **kwargs)
+        num_nodes = get_layout(layout)['num_node']
+        self.graph_channels = num_nodes * num_nodes
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else None
+        self.fc = nn.Linear(in_channels, num_classes)
+        self.loss_inter = None
+        self.loss_intra = None
+        if loss_inter is not None:
+            self.loss_inter = MODELS.build(
+                dict(
+                    loss_inter,
+                    in_channels=self.graph_channels,
+                    num_classes=num_classes))
+        if loss_intra is not None:
+            self.loss_intra = MODELS.build(
+                dict(loss_intra, in_channels=self.graph_channels))
+
+    def forward(self, x: FeatType, **kwargs) -> torch.Tensor:
+        """Classify pooled features.
+
+        Args:
+            x (torch.Tensor | tuple): The backbone feature map
+                ``(N, M, C, T, V)``, or the backbone's ``(feature map,
+                affinity graph)`` pair (the graph is ignored here).
+
+        Returns:
+            torch.Tensor: Class scores ``(N, K)``.
+        """
+        if isinstance(x, (tuple, list)):
+            x = x[0]
+        x = self.pool(x)
+        if self.dropout is not None:
+            x = self.dropout(x)
+        return self.fc(x)
+
+    @staticmethod
+    def pool(x: torch.Tensor) -> torch.Tensor:
+        """``(N, M, C, T, V) -> (N, C)``: mean over T, V, then persons."""
+        return x.mean(dim=(3, 4)).mean(dim=1)
+
+    def loss(self, feats: FeatType, data_samples: SampleList,
+             **kwargs) -> Dict:
+        """Classification loss plus the two affinity contrastive losses.
+
+        Note:
+            In training mode the contrastive losses update their state
+            (prototypes, confusion counts, memory).
+
+        Args:
+            feats (tuple[torch.Tensor]): ``(feature map (N, M, C, T, V),
+                affinity graph (N, V * V))`` from :class:`ACLGCN`.
+            data_samples (list[ActionDataSample]): Samples with
+                ``gt_label``.
+
+        Returns:
+            dict: ``loss_cls``, ``loss_inter``, ``loss_intra`` and the
+            top-k accuracies.
+        """
+        if not isinstance(feats, (tuple, list)) or len(feats) != 2:
+            raise TypeError('ACLHead.loss needs the (feature map, affinity '
+                            'graph) pair that ACLGCN returns')
+        x, graph = feats
+        if graph.shape[-1] != self.graph_channels:
+            raise ValueError(
+                f'ACLHead was built for an affinity graph of '
+                f'{self.graph_channels} values (its layout), but the '
+                f'backbone gave {graph.shape[-1]}: set the same layout on '
+                'the backbone and the head')
+        cls_scores = self(x, **kwargs)
+        losses = self.loss_by_feat(cls_scores, data_samples)
+        labels = torch.stack([s.gt_label for s in data_samples]).to(
+            cls_scores.device).view(-1)
+        if self.loss_inter is not None:
+            losses['loss_inter'] = self.loss_inter(graph, labels, cls_scores)
+        if self.loss_intra is not None:
+            losses['loss_intra'] = self.loss_intra(graph, labels)
+        return losses
+
+    def set_counting(self, enabled: bool) -> None:
+        """Turn confusion counting of the inter loss on or off.
+
+        Note:
+            Mutates the ``counting`` buffer of ``loss_inter``.
+        """
+        if self.loss_inter is not None:
+            self.loss_inter.counting.fill_(bool(enabled))
+
+    def rebuild_superclasses(self) -> Optional[torch.Tensor]:
+        """Rebuild the inter loss's superclasses from its counts.
+
+        Note:
+            Mutates the inter loss's buffers (see
+            :meth:`InterAffinityContrastiveLoss.rebuild_superclasses`).
+
+        Returns:
+            torch.Tensor or None: The superclass sizes ``(K, )``, or None
+            without an inter loss.
+        """
+        if self.loss_inter is None:
+            return None
+        self.loss_inter.rebuild_superclasses()
+        return self.loss_inter.superclass.sum(dim=1)
