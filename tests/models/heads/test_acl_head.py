@@ -1,0 +1,105 @@
+from unittest.mock import MagicMock
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from tiny_setup import TINY_MODEL
+
+
+def _samples(labels):
+    return [ActionDataSample().set_gt_label(int(y)) for y in labels]
+
+
+def _recognizer():
+    torch.manual_seed(0)
+    model = MODELS.build(TINY_MODEL)
+    model.init_weights()
+    return model
+
+
+def test_loss_terms_are_logged_separately():
+    model = _recognizer()
+    losses = model.loss(torch.randn(4, 1, 2, 8, 25, 3), _samples([0, 1, 2,
+                                                                  3]))
+    for key in ('loss_cls', 'loss_inter', 'loss_intra', 'top1_acc'):
+        assert key in losses
+
+
+def test_all_parameters_get_gradients_while_losses_inactive():
+    # DDP with find_unused_parameters=False needs every parameter in the
+    # graph, also before the contrastive losses switch on
+    model = _recognizer()
+    losses = model.loss(torch.randn(4, 1, 2, 8, 25, 3), _samples([0, 1, 2,
+                                                                  3]))
+    assert float(losses['loss_inter']) == 0
+    assert float(losses['loss_intra']) == 0
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    missing = [n for n, p in model.named_parameters() if p.grad is None]
+    assert not missing
+
+
+def test_loss_weights_scale_terms():
+    feats = (torch.randn(6, 2, 16, 4, 25), torch.randn(6, 625))
+    labels = [0, 1, 2, 3, 0, 1]
+    values = {}
+    for weight in (0.1, 1.0):
+        cfg = dict(TINY_MODEL['cls_head'])
+        cfg['loss_inter'] = dict(cfg['loss_inter'], loss_weight=weight)
+        cfg['loss_intra'] = dict(cfg['loss_intra'], loss_weight=weight,
+                                 memory_size=4)
+        torch.manual_seed(0)
+        head = MODELS.build(cfg)
+        head.rebuild_superclasses()
+        values[weight] = head.loss(feats, _samples(labels))
+    for key in ('loss_inter', 'loss_intra'):
+        assert float(values[1.0][key]) != 0
+        torch.testing.assert_close(values[0.1][key], 0.1 * values[1.0][key])
+    torch.testing.assert_close(values[0.1]['loss_cls'],
+                               values[1.0]['loss_cls'])
+
+
+def test_projection_size_follows_layout():
+    head = MODELS.build(
+        dict(type='ACLHead', num_classes=5, in_channels=8, layout='coco_new'))
+    assert head.loss_inter.proj.in_features == 400
+    assert head.loss_intra.proj.in_features == 400
+    with pytest.raises(ValueError, match='same layout'):
+        head.loss((torch.randn(2, 1, 8, 3, 25), torch.randn(2, 625)),
+                  _samples([0, 1]))
+
+
+def test_init_touches_classifier_only():
+    torch.manual_seed(0)
+    head = MODELS.build(TINY_MODEL['cls_head'])
+    before = head.loss_inter.proj.weight.clone()
+    head.init_weights()
+    assert torch.equal(before, head.loss_inter.proj.weight)
+    assert head.fc.weight.std().item() == pytest.approx(0.01, rel=0.5)
+    assert head.fc.bias.abs().max() == 0
+
+
+def test_multi_clip_prediction_averages_probabilities():
+    model = _recognizer().eval()
+    inputs = torch.randn(2, 3, 2, 8, 25, 3)
+    with torch.no_grad():
+        out = model.predict(inputs, _samples([0, 1]))
+        per_clip = model.cls_head(
+            model.backbone(inputs.reshape(6, 2, 8, 25, 3)))
+    want = per_clip.softmax(-1).view(2, 3, -1).mean(1)
+    for sample, row in zip(out, want):
+        torch.testing.assert_close(sample.pred_score, row)
+    # predicting never mutates the loss state
+    assert int(model.cls_head.loss_intra.filled) == 0
+
+
+def test_train_step_with_recognizer():
+    model = _recognizer()
+    data = dict(
+        inputs=[torch.randn(1, 2, 8, 25, 3) for _ in range(4)],
+        data_samples=_samples([0, 1, 2, 3]))
+    optim_wrapper = MagicMock()
+    log_vars = model.train_step(data, optim_wrapper)
+    for key in ('loss', 'loss_cls', 'loss_inter', 'loss_intra'):
+        assert key in log_vars
+    optim_wrapper.update_params.assert_called_once()

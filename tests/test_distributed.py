@@ -1,0 +1,61 @@
+"""Two-process CPU DDP (torchrun, gloo) through tools/dist_train.sh."""
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+from tiny_setup import make_pose_pickle, tiny_cfg
+
+from aclnet_mm.models.utils.superclass import build_superclasses
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_two_process_ddp_identical_superclasses(tmp_path):
+    ann = make_pose_pickle(tmp_path / 'tiny.pkl', num_classes=4,
+                           per_class=12)
+    cfg = tiny_cfg(tmp_path / 'work', ann, max_epochs=3, start_epoch=2,
+                   extra_hooks=[dict(type='DDPStateProbe')])
+    cfg['custom_imports'] = dict(
+        imports=['aclnet_mm', 'ddp_probe'], allow_failed_imports=False)
+    cfg['model_wrapper_cfg'] = dict(
+        type='MMDistributedDataParallel', device_ids=None,
+        broadcast_buffers=False, find_unused_parameters=False)
+    cfg['env_cfg'] = dict(dist_cfg=dict(backend='nccl'))  # script -> gloo
+    cfg_path = tmp_path / 'tiny_ddp.py'
+    Config(cfg).dump(str(cfg_path))
+    env = dict(os.environ, PORT=str(_free_port()), PYTHON=sys.executable)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [os.path.dirname(os.path.abspath(__file__)), ROOT,
+         env.get('PYTHONPATH', '')])
+    proc = subprocess.run(
+        ['bash', os.path.join(ROOT, 'tools', 'dist_train.sh'),
+         str(cfg_path), '2', '--work-dir', str(tmp_path / 'work')],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    ranks = [torch.load(tmp_path / 'work' / f'state_rank{r}.pt')
+             for r in (0, 1)]
+    a, b = ranks
+    assert bool(a['active']) and bool(b['active'])
+    for key in ('superclass', 'temperature', 'confusion', 'memory',
+                'memory_labels', 'ptr'):
+        assert torch.equal(a[key], b[key]), key
+    # the ranks counted different batches, and the table is the one built
+    # from the counts summed over both ranks
+    assert not torch.equal(a['local'], b['local'])
+    summed = a['local'] + b['local']
+    torch.testing.assert_close(a['confusion'], summed / 2)
+    assert torch.equal(a['superclass'],
+                       build_superclasses(summed, num_neighbors=2,
+                                          coincidence=0))
