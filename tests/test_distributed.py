@@ -1,5 +1,6 @@
 """Two-process CPU DDP (torchrun, gloo) through tools/dist_train.sh."""
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -32,6 +33,14 @@ def test_two_process_ddp_identical_superclasses(tmp_path):
         type='MMDistributedDataParallel', device_ids=None,
         broadcast_buffers=False, find_unused_parameters=False)
     cfg['env_cfg'] = dict(dist_cfg=dict(backend='nccl'))  # script -> gloo
+    cfg['test_dataloader'] = dict(
+        batch_size=3,
+        num_workers=0,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(cfg['train_dataloader']['dataset'], split='val',
+                     test_mode=True))
+    cfg['test_cfg'] = dict(type='TestLoop')
+    cfg['test_evaluator'] = [dict(type='AccMetric')]
     cfg_path = tmp_path / 'tiny_ddp.py'
     Config(cfg).dump(str(cfg_path))
     env = dict(os.environ, PORT=str(_free_port()), PYTHON=sys.executable)
@@ -59,3 +68,17 @@ def test_two_process_ddp_identical_superclasses(tmp_path):
     assert torch.equal(a['superclass'],
                        build_superclasses(summed, num_neighbors=2,
                                           coincidence=0))
+
+    # multi-process testing of the checkpoint through tools/dist_test.sh
+    dump = tmp_path / 'results.pkl'
+    env['PORT'] = str(_free_port())
+    proc = subprocess.run(
+        ['bash', os.path.join(ROOT, 'tools', 'dist_test.sh'),
+         str(cfg_path), str(tmp_path / 'work' / 'epoch_3.pth'), '2',
+         '--dump', str(dump), '--work-dir', str(tmp_path / 'test')],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with open(dump, 'rb') as f:
+        results = pickle.load(f)
+    assert len(results) == 16  # every val sample once, padding removed
+    assert all(r['pred_score'].shape == (4, ) for r in results)

@@ -116,6 +116,13 @@ def test_hand_made_shared_neighbours():
     assert torch.nonzero(members[4]).flatten().tolist() == [0, 1, 2, 3, 5]
     # S(1) = N(1) + 0 (shares {2,3}); 4 shares only {2}
     assert torch.nonzero(members[1]).flatten().tolist() == [0, 2, 3, 4]
+    # known temperatures with bounds (4, 5): |S(1)| = 4 -> 0.1,
+    # |S(0)| = |S(4)| = 5 -> 0.5; rows 2, 3, 5 are empty, N = {0, 1, 2}:
+    # S(2) = N(2) + {3, 4, 5} (6, itself included) -> 1.0,
+    # S(3) = N(3) + {4, 5} and S(5) = N(5) + {3, 4} (5 each) -> 0.5
+    members, tau = rebuild(C, num_neighbors=3, coincidence=1, bounds=(4, 5))
+    assert members.sum(1).tolist() == [5, 4, 6, 5, 5, 5]
+    assert tau.tolist() == pytest.approx([0.5, 0.1, 1.0, 0.5, 0.5, 0.5])
     # with the default rule (> 4 shared) only the neighbours remain
     members = build_superclasses(C, num_neighbors=3, coincidence=4)
     assert torch.nonzero(members[0]).flatten().tolist() == [1, 2, 3]
