@@ -1,3 +1,9 @@
+from .coco17_to_20 import COCO17To20
+from .gen_ske_feat_acl import GenSkeFeatACL
+from .part_drop import PartDrop
 from .random_rot import RandomRot
+from .spatial_flip import SpatialFlip
 
-__all__ = ['RandomRot']
+__all__ = [
+    'COCO17To20', 'GenSkeFeatACL', 'PartDrop', 'RandomRot', 'SpatialFlip'
+]
