@@ -7,7 +7,7 @@ from . import _compat
 
 _compat.apply_all()  # must run before anything imports mmaction.models
 
-from . import datasets, engine, models  # noqa: E402,F401  (registration)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

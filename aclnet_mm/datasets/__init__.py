@@ -1,9 +1,10 @@
 from . import transforms  # noqa: F401  (registers the transforms)
+from .pyskl_kinetics_dataset import KineticsPoseDataset
 from .synthetic_action_dataset import SyntheticActionDataset
 from .synthetic_actions import (SYNTHETIC_CLASSES, SYNTHETIC_GROUPS,
                                 make_synthetic_actions)
 
 __all__ = [
-    'SyntheticActionDataset', 'SYNTHETIC_CLASSES', 'SYNTHETIC_GROUPS',
-    'make_synthetic_actions'
+    'KineticsPoseDataset', 'SyntheticActionDataset', 'SYNTHETIC_CLASSES',
+    'SYNTHETIC_GROUPS', 'make_synthetic_actions'
 ]

@@ -1,5 +1,6 @@
-# NTU RGB+D 60, cross-subject, 3D joints, as MMAction2 ships it:
-# data/nturgbd/ntu60_3danno.pkl (splits xsub_train / xsub_val).
+# NTU RGB+D 60, cross-subject, 3D joints (the joint stream; other streams
+# override the pipelines). MMAction2 ships the annotations as ntu60_3d.pkl;
+# the config reads data/nturgbd/ntu60_3danno.pkl (the PYSKL name).
 dataset_type = 'PoseDataset'
 ann_file = 'data/nturgbd/ntu60_3danno.pkl'
 clip_len = 100

@@ -1,0 +1,5 @@
+# PKU-MMD, cross-view: same annotations, xview splits.
+_base_ = './pku_mmd_xsub_3d.py'
+train_dataloader = dict(dataset=dict(split='xview_train'))
+val_dataloader = dict(dataset=dict(split='xview_val'))
+test_dataloader = dict(dataset=dict(split='xview_val'))

@@ -1,0 +1,161 @@
+"""Every dataset x split x stream config builds, trains a step and tests.
+
+The paper-size model is shrunk (narrow, 2 blocks) and the annotation files
+are replaced by tiny generated fixtures; pipelines, dataset types, splits,
+heads and losses are the configs' own.
+"""
+import glob
+import os
+import pickle
+import re
+from unittest.mock import MagicMock
+
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from kinetics_fixture import make_k400_fixture
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+CONFIGS = sorted(glob.glob(os.path.join(ROOT, 'configs', '*', 'aclnet_*.py')))
+NAME = re.compile(r'aclnet_(?P<data>[a-z0-9]+)(-(?P<split>x[a-z]+))?_'
+                  r'(?P<stream>j|b|k|jm|bm|km)\.py$')
+
+# spec 5.1, written out independently of the configs
+AUG = {
+    ('ntu60', 'xsub'): dict(b='SF', k='SF', bm='SF', km='SF'),
+    ('ntu60', 'xview'): dict(k='PD', km='PD'),
+    ('ntu120', 'xsub'): dict(j='SF', b='SF', k='PD', jm='SF', bm='SF',
+                             km='PD'),
+    ('ntu120', 'xset'): dict(b='SF', k='SF', bm='SF', km='SF'),
+    ('pku', 'xsub'): dict.fromkeys(['j', 'b', 'k', 'jm', 'bm', 'km'], 'PD'),
+    ('pku', 'xview'): dict.fromkeys(['j', 'b', 'k', 'jm', 'bm', 'km'], 'PD'),
+}
+CLASSES = dict(ntu60=60, ntu120=120, pku=51, k400=400, finegym=99)
+MEMORY = dict(ntu60=512, ntu120=1024, pku=512, k400=2048, finegym=1024)
+
+
+def _parse(path):
+    match = NAME.search(os.path.basename(path))
+    assert match, f'unexpected config name {path}'
+    return match['data'], match['split'], match['stream']
+
+
+def _feature_step(pipeline):
+    steps = [t for t in pipeline if t['type'] in ('GenSkeFeat',
+                                                  'GenSkeFeatACL')]
+    assert len(steps) == 1
+    return steps[0]
+
+
+def test_every_dataset_split_and_stream_has_a_config():
+    found = {_parse(p) for p in CONFIGS}
+    expected = {(d, s, m) for (d, s) in AUG
+                for m in ('j', 'b', 'k', 'jm', 'bm', 'km')}
+    expected |= {(d, None, m) for d in ('k400', 'finegym')
+                 for m in ('j', 'b', 'k', 'jm', 'bm', 'km')}
+    assert found == expected
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=os.path.basename)
+def test_config_matches_its_name_and_the_recipe(path):
+    data, split, stream = _parse(path)
+    cfg = Config.fromfile(path)
+    head = cfg.model.cls_head
+    assert head.num_classes == CLASSES[data]
+    assert head.loss_intra.memory_size == MEMORY[data]
+    layout = 'coco_new' if data in ('k400', 'finegym') else 'nturgb+d'
+    assert cfg.model.backbone.graph_cfg.layout == head.layout == layout
+    for loader in ('train', 'val', 'test'):
+        dataset = cfg[f'{loader}_dataloader'].dataset
+        if split:
+            assert dataset.split.startswith(split)
+        step = _feature_step(dataset.pipeline)
+        assert list(step['feats']) == [stream]
+        clips = [t for t in dataset.pipeline
+                 if t['type'] == 'UniformSampleFrames'][0]
+        assert clips['clip_len'] == (50 if data == 'pku' else 100)
+        assert clips.get('num_clips', 1) == dict(train=1, val=1,
+                                                 test=10)[loader]
+    train = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+    aug = AUG.get((data, split), {}).get(stream)
+    assert ('SpatialFlip' in train) == (aug == 'SF')
+    assert ('PartDrop' in train) == (aug == 'PD')
+    lr = cfg.optim_wrapper.optimizer.lr
+    assert (cfg.train_dataloader.batch_size, lr) == (
+        (64, 0.1) if data == 'k400' else (16, 0.025))
+
+
+def _fixture_3d(path):
+    rng = np.random.default_rng(0)
+    annos, names = [], []
+    for i, frames in enumerate((20, 130)):
+        annos.append(
+            dict(frame_dir=f's{i}', label=i, total_frames=frames,
+                 keypoint=rng.normal(size=(2, frames, 25, 3)).astype(
+                     np.float32)))
+        names.append(f's{i}')
+    splits = {f'{s}_{p}': names for s in ('xsub', 'xview', 'xset')
+              for p in ('train', 'val')}
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split=splits, annotations=annos), f)
+
+
+def _fixture_2d(path):
+    rng = np.random.default_rng(1)
+    annos = []
+    for i, frames in enumerate((30, 120)):
+        annos.append(
+            dict(frame_dir=f's{i}', label=i, total_frames=frames,
+                 img_shape=(480, 640), original_shape=(480, 640),
+                 keypoint=(rng.random((2, frames, 17, 2)) * 400).astype(
+                     np.float32),
+                 keypoint_score=rng.random((2, frames, 17)).astype(
+                     np.float32)))
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split=dict(train=['s0', 's1'], val=['s0', 's1']),
+                         annotations=annos), f)
+
+
+def _shrink(cfg):
+    cfg.model.backbone.update(base_channels=8, num_stages=2,
+                              inflate_stages=(2, ), down_stages=(2, ))
+    cfg.model.cls_head.in_channels = 16
+    cfg.model.cls_head.loss_inter.embed_channels = 16
+    cfg.model.cls_head.loss_intra.update(embed_channels=16, memory_size=4)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=os.path.basename)
+def test_config_trains_and_tests_a_step(path, tmp_path):
+    data, _, _ = _parse(path)
+    cfg = Config.fromfile(path)
+    _shrink(cfg)
+    ann = tmp_path / 'fixture.pkl'
+    extra = {}
+    if data == 'k400':
+        ann, _ = make_k400_fixture(str(tmp_path))  # splits train / val
+        extra = dict(kpfile_root=str(tmp_path))
+    elif data == 'finegym':
+        _fixture_2d(ann)
+    else:
+        _fixture_3d(ann)
+    model = MODELS.build(cfg.model)
+    train = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, ann_file=str(ann), **extra))
+    batch = pseudo_collate([train[0], train[1]])
+    V = 20 if data in ('k400', 'finegym') else 25
+    assert batch['inputs'][0].shape[-2:] == (V, 3)
+    optim = MagicMock()
+    log_vars = model.train_step(batch, optim)
+    assert {'loss_cls', 'loss_inter', 'loss_intra'} <= set(log_vars)
+    assert all(torch.isfinite(torch.as_tensor(v)) for v in log_vars.values())
+    test = DATASETS.build(
+        dict(cfg.test_dataloader.dataset, ann_file=str(ann), **extra))
+    model.eval()
+    with torch.no_grad():
+        out = model.test_step(pseudo_collate([test[0]]))
+    assert test[0]['inputs'].shape[0] == 10
+    assert out[0].pred_score.shape == (CLASSES[data], )
