@@ -1,0 +1,121 @@
+"""Convert ST-GCN Kinetics-Skeleton JSON files to a ``PoseDataset`` pickle.
+
+::
+
+    python tools/data/kinetics_json_to_pkl.py JSON_DIR OUT_PKL \\
+        [--label-map FILE] [--max-person 2] [--img-shape H W] \\
+        [--split NAME] [--skip-bad]
+
+Keypoints are OpenPose-18 in pixels (``--img-shape``, default 256 340 as
+ST-GCN's 340x256 frames) with their scores. The split of a clip is the
+sub-folder of JSON_DIR it lies in (e.g. ``train/``, ``val/``) unless
+``--split`` names one. See
+:mod:`aclnet_mm.datasets.converters.kinetics_json` for the rules. Nothing
+is written if the run stops on an error.
+"""
+import argparse
+import importlib.util
+import os.path as osp
+import sys
+import time
+
+CONVERTERS = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'aclnet_mm',
+    'datasets', 'converters')
+
+
+def load_converters():
+    """Import ``aclnet_mm.datasets.converters`` on its own.
+
+    ``aclnet_mm/__init__.py`` imports torch and MMAction2 to register the
+    models, which takes seconds; the converters need only NumPy and
+    MMEngine's logger, so the tool loads their folder as a stand-alone
+    package.
+
+    Returns:
+        module: The converter package.
+    """
+    if '_aclnet_converters' in sys.modules:  # loaded by an earlier import
+        return sys.modules['_aclnet_converters']
+    spec = importlib.util.spec_from_file_location(
+        '_aclnet_converters',
+        osp.join(CONVERTERS, '__init__.py'),
+        submodule_search_locations=[CONVERTERS])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+converters = load_converters()
+common = converters.common
+kinetics_json = converters.kinetics_json
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+
+    Returns:
+        argparse.Namespace: The parsed arguments.
+    """
+    parser = argparse.ArgumentParser(
+        description='Convert Kinetics-Skeleton (ST-GCN JSON) clips to a '
+        'PoseDataset pickle.')
+    parser.add_argument('json_dir', help='folder of clip .json files')
+    parser.add_argument('out', help='output .pkl file')
+    parser.add_argument(
+        '--label-map',
+        help='ST-GCN label table (.json, by video id) or a text file of '
+        'class names, one per line (by the clip\'s "label"); default: each '
+        'clip\'s "label_index"')
+    parser.add_argument(
+        '--max-person',
+        type=int,
+        default=2,
+        help='persons kept per frame, by mean score (default: 2)')
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        default=list(kinetics_json.IMG_SHAPE),
+        metavar=('H', 'W'),
+        help='frame size that scales the [0, 1] coordinates to pixels '
+        '(default: 256 340)')
+    parser.add_argument(
+        '--split',
+        help='put every clip in this split (default: the sub-folder name)')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='skip and count bad files instead of stopping')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    """Convert and write the pickle."""
+    args = parse_args(argv)
+    start = time.perf_counter()
+    try:
+        result = kinetics_json.convert_kinetics_json(
+            args.json_dir,
+            label_map_file=args.label_map,
+            max_person=args.max_person,
+            img_shape=args.img_shape,
+            split=args.split,
+            skip_bad=args.skip_bad)
+    except common.BadSampleError as err:
+        sys.exit(f'error: {err}\n(nothing written; --skip-bad skips such '
+                 'files)')
+    except (common.ConversionError, OSError) as err:
+        sys.exit(f'error: {err}\n(nothing written)')
+    common.dump_pickle_atomic(result.data, args.out)
+    print(f'wrote {args.out}: '
+          f'{common.format_summary(result.summary())} '
+          f'({time.perf_counter() - start:.1f} s)')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,112 @@
+"""Convert NTU RGB+D raw ``.skeleton`` files to a ``PoseDataset`` pickle.
+
+::
+
+    python tools/data/ntu_to_pkl.py RAW_DIR OUT_PKL [--dataset ntu60|ntu120] \\
+        [--mode 3d|2d] [--max-person 2] [--skip-bad]
+
+The pickle holds the official splits (NTU-60: ``xsub_*`` and ``xview_*``;
+NTU-120: ``xsub_*`` and ``xset_*``). See
+:mod:`aclnet_mm.datasets.converters.ntu_skeleton` for the multi-person and
+empty-frame rules. Nothing is written if the run stops on an error.
+"""
+import argparse
+import importlib.util
+import os.path as osp
+import sys
+import time
+
+CONVERTERS = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'aclnet_mm',
+    'datasets', 'converters')
+
+
+def load_converters():
+    """Import ``aclnet_mm.datasets.converters`` on its own.
+
+    ``aclnet_mm/__init__.py`` imports torch and MMAction2 to register the
+    models, which takes seconds; the converters need only NumPy and
+    MMEngine's logger, so the tool loads their folder as a stand-alone
+    package.
+
+    Returns:
+        module: The converter package.
+    """
+    if '_aclnet_converters' in sys.modules:  # loaded by an earlier import
+        return sys.modules['_aclnet_converters']
+    spec = importlib.util.spec_from_file_location(
+        '_aclnet_converters',
+        osp.join(CONVERTERS, '__init__.py'),
+        submodule_search_locations=[CONVERTERS])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+converters = load_converters()
+common = converters.common
+ntu_skeleton = converters.ntu_skeleton
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+
+    Returns:
+        argparse.Namespace: The parsed arguments.
+    """
+    parser = argparse.ArgumentParser(
+        description='Convert NTU RGB+D .skeleton files to a PoseDataset '
+        'pickle.')
+    parser.add_argument('raw_dir', help='folder of .skeleton files')
+    parser.add_argument('out', help='output .pkl file')
+    parser.add_argument(
+        '--dataset',
+        choices=['ntu60', 'ntu120'],
+        default='ntu60',
+        help='label range and benchmark splits (default: ntu60)')
+    parser.add_argument(
+        '--mode',
+        choices=['3d', '2d'],
+        default='3d',
+        help='3d: camera space in metres; 2d: colour-image pixels with '
+        'keypoint scores (default: 3d)')
+    parser.add_argument(
+        '--max-person',
+        type=int,
+        default=2,
+        help='bodies kept, by motion energy (default: 2)')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='skip and count bad files instead of stopping')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    """Convert and write the pickle."""
+    args = parse_args(argv)
+    start = time.perf_counter()
+    try:
+        result = ntu_skeleton.convert_ntu(
+            args.raw_dir,
+            dataset=args.dataset,
+            mode=args.mode,
+            max_person=args.max_person,
+            skip_bad=args.skip_bad)
+    except common.BadSampleError as err:
+        sys.exit(f'error: {err}\n(nothing written; --skip-bad skips such '
+                 'files)')
+    except (common.ConversionError, OSError) as err:
+        sys.exit(f'error: {err}\n(nothing written)')
+    common.dump_pickle_atomic(result.data, args.out)
+    print(f'wrote {args.out}: '
+          f'{common.format_summary(result.summary())} '
+          f'({time.perf_counter() - start:.1f} s)')
+
+
+if __name__ == '__main__':
+    main()
