@@ -1,8 +1,8 @@
 from .backbones import ACLGCN
-from .heads import ACLHead
+from .heads import ACLEmbeddingHead, ACLHead
 from .losses import InterAffinityContrastiveLoss, IntraMarginContrastiveLoss
 
 __all__ = [
-    'ACLGCN', 'ACLHead', 'InterAffinityContrastiveLoss',
+    'ACLGCN', 'ACLEmbeddingHead', 'ACLHead', 'InterAffinityContrastiveLoss',
     'IntraMarginContrastiveLoss'
 ]
