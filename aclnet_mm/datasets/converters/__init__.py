@@ -7,11 +7,12 @@ front ends are ``tools/data/*_to_pkl.py``.
 from .coco_json import convert_coco_json
 from .common import (BadSampleError, ConversionError, ConversionResult,
                      SkipCounter, dump_pickle_atomic)
+from .gait import convert_gait
 from .kinetics_json import convert_kinetics_json
 from .ntu_skeleton import convert_ntu
 
 __all__ = [
     'BadSampleError', 'ConversionError', 'ConversionResult', 'SkipCounter',
-    'convert_coco_json', 'convert_kinetics_json', 'convert_ntu',
+    'convert_coco_json', 'convert_gait', 'convert_kinetics_json', 'convert_ntu',
     'dump_pickle_atomic'
 ]
