@@ -20,7 +20,10 @@ from kinetics_fixture import make_k400_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-CONFIGS = sorted(glob.glob(os.path.join(ROOT, 'configs', '*', 'aclnet_*.py')))
+ACTION_DATASETS = ('ntu60', 'ntu120', 'pku_mmd', 'k400', 'finegym')
+CONFIGS = sorted(
+    path for folder in ACTION_DATASETS
+    for path in glob.glob(os.path.join(ROOT, 'configs', folder, '*.py')))
 NAME = re.compile(r'aclnet_(?P<data>[a-z0-9]+)(-(?P<split>x[a-z]+))?_'
                   r'(?P<stream>j|b|k|jm|bm|km)\.py$')
 
