@@ -10,9 +10,10 @@ from .common import (BadSampleError, ConversionError, ConversionResult,
 from .gait import convert_gait
 from .kinetics_json import convert_kinetics_json
 from .ntu_skeleton import convert_ntu
+from .reid_npy import convert_reid_npy
 
 __all__ = [
     'BadSampleError', 'ConversionError', 'ConversionResult', 'SkipCounter',
     'convert_coco_json', 'convert_gait', 'convert_kinetics_json', 'convert_ntu',
-    'dump_pickle_atomic'
+    'convert_reid_npy', 'dump_pickle_atomic'
 ]

@@ -1,3 +1,4 @@
+from .center_joint import CenterJoint
 from .coco17_to_20 import COCO17To20
 from .gen_ske_feat_acl import GenSkeFeatACL
 from .part_drop import PartDrop
@@ -7,6 +8,6 @@ from .random_temporal_crop import RandomTemporalCrop
 from .spatial_flip import SpatialFlip
 
 __all__ = [
-    'COCO17To20', 'GenSkeFeatACL', 'PartDrop', 'RandomRot', 'RandomScale',
+    'CenterJoint', 'COCO17To20', 'GenSkeFeatACL', 'PartDrop', 'RandomRot', 'RandomScale',
     'RandomTemporalCrop', 'SpatialFlip'
 ]

@@ -8,6 +8,8 @@ as MMAction2's ``Graph`` accepts.
 """
 from typing import Dict, Union
 
+from .kinect_v1_layout import KINECT_V1_LAYOUT
+
 LayoutType = Union[str, Dict]
 
 _NTU_EDGES_1BASED = ((1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5),
@@ -15,8 +17,9 @@ _NTU_EDGES_1BASED = ((1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5),
                      (13, 1), (14, 13), (15, 14), (16, 15), (17, 1), (18, 17),
                      (19, 18), (20, 19), (22, 8), (23, 8), (24, 12), (25, 12))
 
-#: Named layouts: Kinect v2 (NTU RGB+D, PKU-MMD), COCO-17, OpenPose-18 and
-#: ``coco_new``, COCO-17 plus mid-hip (17), mid-spine (18) and neck (19).
+#: Named layouts: Kinect v2 (NTU RGB+D, PKU-MMD, KS20), Kinect v1 (BIWI,
+#: IAS-Lab, KGBD), COCO-17, OpenPose-18 and ``coco_new``, COCO-17 plus
+#: mid-hip (17), mid-spine (18) and neck (19).
 LAYOUTS: Dict[str, Dict] = {
     'nturgb+d':
     dict(
@@ -44,6 +47,8 @@ LAYOUTS: Dict[str, Dict] = {
                 (9, 8), (11, 5), (8, 2), (5, 1), (2, 1), (0, 1), (15, 0),
                 (14, 0), (17, 15), (16, 14)),
         center=1),
+    'kinect_v1':
+    KINECT_V1_LAYOUT,
 }
 
 

@@ -42,3 +42,16 @@ def test_random_temporal_crop_short_sequence_and_args():
     assert out['total_frames'] == 6  # never longer than the sequence
     with pytest.raises(ValueError):
         RandomTemporalCrop(ratio=(0.8, 0.5))
+
+
+def test_center_joint_per_frame_and_first_frame():
+    from aclnet_mm.datasets.transforms import CenterJoint
+    kp = np.arange(2 * 3 * 4 * 3, dtype=np.float32).reshape(2, 3, 4, 3)
+    out = CenterJoint(joint=1).transform(dict(keypoint=kp))['keypoint']
+    np.testing.assert_array_equal(out[:, :, 1], 0)
+    np.testing.assert_array_equal(out[0, 2, 3], kp[0, 2, 3] - kp[0, 2, 1])
+    out = CenterJoint(joint=1, per_frame=False).transform(
+        dict(keypoint=kp))['keypoint']
+    np.testing.assert_array_equal(out[1, 2, 0], kp[1, 2, 0] - kp[0, 0, 1])
+    with pytest.raises(ValueError):
+        CenterJoint(joint=9).transform(dict(keypoint=kp))
