@@ -24,37 +24,13 @@ several detections, empty sequences and condition names. Nothing is written
 if the run stops on an error.
 """
 import argparse
+import os
 import importlib
-import importlib.util
-import os.path as osp
 import sys
 import time
 
-CONVERTERS = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'aclnet_mm',
-    'datasets', 'converters')
-
-
-def load_converters():
-    """Import ``aclnet_mm.datasets.converters`` on its own.
-
-    The converters need only NumPy and MMEngine's logger; loading their
-    folder as a stand-alone package avoids importing torch and MMAction2
-    through ``aclnet_mm/__init__.py``.
-
-    Returns:
-        module: The converter package.
-    """
-    if '_aclnet_converters' in sys.modules:  # loaded by an earlier import
-        return sys.modules['_aclnet_converters']
-    spec = importlib.util.spec_from_file_location(
-        '_aclnet_converters',
-        osp.join(CONVERTERS, '__init__.py'),
-        submodule_search_locations=[CONVERTERS])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _converter_loader import load_converters  # noqa: E402
 
 
 converters = load_converters()

@@ -11,37 +11,12 @@ NTU-120: ``xsub_*`` and ``xset_*``). See
 empty-frame rules. Nothing is written if the run stops on an error.
 """
 import argparse
-import importlib.util
-import os.path as osp
+import os
 import sys
 import time
 
-CONVERTERS = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'aclnet_mm',
-    'datasets', 'converters')
-
-
-def load_converters():
-    """Import ``aclnet_mm.datasets.converters`` on its own.
-
-    ``aclnet_mm/__init__.py`` imports torch and MMAction2 to register the
-    models, which takes seconds; the converters need only NumPy and
-    MMEngine's logger, so the tool loads their folder as a stand-alone
-    package.
-
-    Returns:
-        module: The converter package.
-    """
-    if '_aclnet_converters' in sys.modules:  # loaded by an earlier import
-        return sys.modules['_aclnet_converters']
-    spec = importlib.util.spec_from_file_location(
-        '_aclnet_converters',
-        osp.join(CONVERTERS, '__init__.py'),
-        submodule_search_locations=[CONVERTERS])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _converter_loader import load_converters  # noqa: E402
 
 
 converters = load_converters()
