@@ -24,8 +24,8 @@ several detections, empty sequences and condition names. Nothing is written
 if the run stops on an error.
 """
 import argparse
-import os
 import importlib
+import os
 import sys
 import time
 

@@ -16,8 +16,8 @@ gallery to the subset TranSG pairs with it (``gallery``; IAS ``A`` <->
 rules. Nothing is written if the run stops on an error.
 """
 import argparse
-import os
 import importlib
+import os
 import sys
 import time
 
