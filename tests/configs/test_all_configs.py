@@ -162,3 +162,21 @@ def test_config_trains_and_tests_a_step(path, tmp_path):
         out = model.test_step(pseudo_collate([test[0]]))
     assert test[0]['inputs'].shape[0] == 10
     assert out[0].pred_score.shape == (CLASSES[data], )
+
+
+OTHER_CONFIGS = sorted(
+    path for path in glob.glob(
+        os.path.join(ROOT, 'configs', '**', '*.py'), recursive=True)
+    if '_base_' not in path and path not in CONFIGS)
+
+
+@pytest.mark.parametrize('path', OTHER_CONFIGS, ids=os.path.basename)
+def test_other_configs_parse_and_build(path):
+    cfg = Config.fromfile(path)
+    assert 'aclnet_mm' in cfg.custom_imports['imports']
+    model = MODELS.build(cfg.model)
+    head = cfg.model.cls_head
+    assert model.cls_head.fc.out_features == head.num_classes
+    assert cfg.model.backbone.graph_cfg.layout == head.layout
+    for loader in ('train', 'val', 'test'):
+        assert cfg[f'{loader}_dataloader'].dataset.pipeline
