@@ -8,6 +8,6 @@ from .synthetic_actions import (SYNTHETIC_CLASSES, SYNTHETIC_GROUPS,
 
 __all__ = [
     'GAIT_META_KEYS', 'GaitPoseDataset', 'KineticsPoseDataset',
-    'REID_META_KEYS', 'ReIDPoseDataset', 'SyntheticActionDataset', 'SYNTHETIC_CLASSES', 'SYNTHETIC_GROUPS',
-    'make_synthetic_actions'
+    'REID_META_KEYS', 'ReIDPoseDataset', 'SyntheticActionDataset',
+    'SYNTHETIC_CLASSES', 'SYNTHETIC_GROUPS', 'make_synthetic_actions'
 ]

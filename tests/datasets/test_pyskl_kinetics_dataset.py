@@ -1,9 +1,8 @@
 import os
 import pickle
 
-import numpy as np
 import pytest
-from kinetics_fixture import BOX_THRS, V, make_k400_fixture  # noqa: F401
+from kinetics_fixture import V, make_k400_fixture
 
 from aclnet_mm.datasets.pyskl_kinetics_dataset import KineticsPoseDataset
 

@@ -8,7 +8,8 @@ MMAction2 ``PoseDataset`` pickle) loads, goes through a skeleton pipeline
 and trains: it prints the number of samples, the input shape and the losses
 of every iteration (which should be finite and, over a few iterations,
 mostly fall). Confusion counting is on from the start and the superclasses
-are rebuilt halfway, so the inter loss runs in the second half. 3D layouts (``nturgb+d``) are centred with ``PreNormalize3D``;
+are rebuilt halfway, so the inter loss runs in the second half. 3D layouts
+(``nturgb+d``) are centred with ``PreNormalize3D``;
 2D data is normalised by the image size with ``PreNormalize2D`` and keeps
 its score as the third channel.
 """

@@ -14,6 +14,6 @@ from .reid_npy import convert_reid_npy
 
 __all__ = [
     'BadSampleError', 'ConversionError', 'ConversionResult', 'SkipCounter',
-    'convert_coco_json', 'convert_gait', 'convert_kinetics_json', 'convert_ntu',
-    'convert_reid_npy', 'dump_pickle_atomic'
+    'convert_coco_json', 'convert_gait', 'convert_kinetics_json',
+    'convert_ntu', 'convert_reid_npy', 'dump_pickle_atomic'
 ]

@@ -8,6 +8,6 @@ from .random_temporal_crop import RandomTemporalCrop
 from .spatial_flip import SpatialFlip
 
 __all__ = [
-    'CenterJoint', 'COCO17To20', 'GenSkeFeatACL', 'PartDrop', 'RandomRot', 'RandomScale',
-    'RandomTemporalCrop', 'SpatialFlip'
+    'CenterJoint', 'COCO17To20', 'GenSkeFeatACL', 'PartDrop', 'RandomRot',
+    'RandomScale', 'RandomTemporalCrop', 'SpatialFlip'
 ]
