@@ -1,10 +1,10 @@
 # Real-data re-ID check on the PsyMo subset: the model of
-# ../gait/aclnet_psymo_gait.py (trained on walkers 0-5), evaluated as person
+# aclnet_psymo_gait.py (trained on walkers 0-5), evaluated as person
 # re-identification on walkers 6-9: gallery = the first normal walk
 # (nm-01, both directions) per person and view, probes = every other walk;
 # also per probe condition. CMC rank-1/5/10 and mAP.
-#   mim test mmaction2 configs/reid/aclnet_psymo_reid.py --checkpoint CKPT
-_base_ = '../gait/aclnet_psymo_gait.py'
+#   mim test mmaction2 configs/psymo/aclnet_psymo_reid.py --checkpoint CKPT
+_base_ = './aclnet_psymo_gait.py'
 
 others = ('nm-02', 'bg-01', 'cl-01', 'ph-01', 'txt-01', 'wsf-01', 'wss-01')
 gallery = dict(condition='nm-01')
