@@ -27,11 +27,9 @@ import argparse
 import importlib
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _converter_loader import load_converters  # noqa: E402
-
+from _cli import convert_and_write, load_converters  # noqa: E402
 
 converters = load_converters()
 common = converters.common
@@ -98,9 +96,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    start = time.perf_counter()
-    try:
-        result = gait.convert_gait(
+    convert_and_write(
+        lambda: gait.convert_gait(
             args.src,
             args.format,
             pattern=args.pattern,
@@ -108,15 +105,8 @@ def main(argv=None) -> None:
             test_subjects=args.test_subjects,
             img_shape=args.img_shape,
             seq_start=args.seq_start,
-            skip_bad=args.skip_bad)
-    except common.BadSampleError as err:
-        sys.exit(f'error: {err}\n(nothing written; --skip-bad skips such '
-                 'files)')
-    except (common.ConversionError, OSError) as err:
-        sys.exit(f'error: {err}\n(nothing written)')
-    common.dump_pickle_atomic(result.data, args.out)
-    print(f'wrote {args.out} ({time.perf_counter() - start:.1f} s):\n'
-          f'{gait.format_gait_summary(result.summary())}')
+            skip_bad=args.skip_bad), args.out,
+        lambda r: '\n' + gait.format_gait_summary(r.summary()))
 
 
 if __name__ == '__main__':

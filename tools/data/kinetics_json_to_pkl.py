@@ -16,11 +16,9 @@ is written if the run stops on an error.
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _converter_loader import load_converters  # noqa: E402
-
+from _cli import convert_and_write, load_converters  # noqa: E402
 
 converters = load_converters()
 common = converters.common
@@ -72,24 +70,15 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    start = time.perf_counter()
-    try:
-        result = kinetics_json.convert_kinetics_json(
+    convert_and_write(
+        lambda: kinetics_json.convert_kinetics_json(
             args.json_dir,
             label_map_file=args.label_map,
             max_person=args.max_person,
             img_shape=args.img_shape,
             split=args.split,
-            skip_bad=args.skip_bad)
-    except common.BadSampleError as err:
-        sys.exit(f'error: {err}\n(nothing written; --skip-bad skips such '
-                 'files)')
-    except (common.ConversionError, OSError) as err:
-        sys.exit(f'error: {err}\n(nothing written)')
-    common.dump_pickle_atomic(result.data, args.out)
-    print(f'wrote {args.out}: '
-          f'{common.format_summary(result.summary())} '
-          f'({time.perf_counter() - start:.1f} s)')
+            skip_bad=args.skip_bad), args.out,
+        lambda r: common.format_summary(r.summary()))
 
 
 if __name__ == '__main__':

@@ -19,13 +19,11 @@ import argparse
 import importlib
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _converter_loader import load_converters  # noqa: E402
+from _cli import convert_and_write, load_converters  # noqa: E402
 
 DATASETS = ('KS20', 'KGBD', 'IAS', 'BIWI')
-
 
 converters = load_converters()
 common = converters.common
@@ -71,27 +69,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _describe(result) -> str:
+    roles = reid_npy.role_summary(result.data)
+    return (common.format_summary(result.summary()) + '; ' +
+            ', '.join(f'{role} {c["samples"]} samples of {c["subjects"]} '
+                      'subjects' for role, c in roles.items()))
+
+
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    start = time.perf_counter()
-    try:
-        result = reid_npy.convert_reid_npy(
+    convert_and_write(
+        lambda: reid_npy.convert_reid_npy(
             args.root,
             args.dataset,
             frames=args.frames,
             probe=args.probe,
             gallery=args.gallery,
-            reorder_kgbd=args.reorder_kgbd)
-    except (common.ConversionError, OSError) as err:
-        sys.exit(f'error: {err}\n(nothing written)')
-    common.dump_pickle_atomic(result.data, args.out)
-    roles = reid_npy.role_summary(result.data)
-    print(f'wrote {args.out}: '
-          f'{common.format_summary(result.summary())}; ' +
-          ', '.join(f'{role} {c["samples"]} samples of {c["subjects"]} '
-                    'subjects' for role, c in roles.items()) +
-          f' ({time.perf_counter() - start:.1f} s)')
+            reorder_kgbd=args.reorder_kgbd), args.out, _describe)
 
 
 if __name__ == '__main__':
