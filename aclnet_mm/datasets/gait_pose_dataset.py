@@ -1,16 +1,14 @@
 """Gait sequences with subject, condition and view for the gait metric."""
-from typing import Dict, List
-
-import mmengine
-from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+
+from .meta_pose_dataset import MetaPoseDataset
 
 #: Metadata every gait annotation must carry, as non-empty strings.
 GAIT_META_KEYS = ('subject_id', 'condition', 'view')
 
 
 @DATASETS.register_module()
-class GaitPoseDataset(PoseDataset):
+class GaitPoseDataset(MetaPoseDataset):
     """A :class:`mmaction.datasets.PoseDataset` of gait sequences.
 
     Reads the pickle written by ``tools/data/casia_b_to_pkl.py``:
@@ -41,45 +39,6 @@ class GaitPoseDataset(PoseDataset):
             split='train', pipeline=train_pipeline)
     """
 
-    def load_data_list(self) -> List[Dict]:
-        """Read the pickle, keep the split and check the gait metadata.
-
-        Returns:
-            list[dict]: The annotations of the split.
-
-        Raises:
-            ValueError: If the file is not an annotation pickle, the split
-                is unknown, or a sample lacks ``subject_id``,
-                ``condition`` or ``view``.
-        """
-        if not self.ann_file.endswith(('.pkl', '.pickle')):
-            raise ValueError(
-                f'ann_file must be a pickle file, got {self.ann_file!r}')
-        data = mmengine.load(self.ann_file)
-        if not isinstance(data, dict) or 'annotations' not in data:
-            raise ValueError(
-                f"{self.ann_file} is not a dict with 'annotations' (write it "
-                'with tools/data/casia_b_to_pkl.py)')
-        annos = data['annotations']
-        if self.split is not None:
-            splits = data.get('split', {})
-            if self.split not in splits:
-                raise ValueError(
-                    f'split {self.split!r} is not in {self.ann_file}; '
-                    f'available: {sorted(splits)}')
-            names = set(splits[self.split])
-            annos = [a for a in annos if a.get('frame_dir') in names]
-        for anno in annos:
-            self._check_meta(anno)
-        return annos
-
-    def _check_meta(self, anno: Dict) -> None:
-        """Raise ValueError naming the sample if gait metadata is missing."""
-        for key in GAIT_META_KEYS:
-            value = anno.get(key)
-            if not isinstance(value, str) or not value:
-                raise ValueError(
-                    f'sample {anno.get("frame_dir")!r} in {self.ann_file} '
-                    f'has no gait metadata {key!r} (got {value!r}); '
-                    f'GaitPoseDataset needs {list(GAIT_META_KEYS)} as '
-                    'strings (convert with tools/data/casia_b_to_pkl.py)')
+    META_KEYS = GAIT_META_KEYS
+    TASK = 'gait'
+    CONVERTER = 'tools/data/casia_b_to_pkl.py'

@@ -1,16 +1,14 @@
 """Skeleton re-ID sequences with subject and role for the re-ID metric."""
-from typing import Dict, List
-
-import mmengine
-from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+
+from .meta_pose_dataset import MetaPoseDataset
 
 #: Metadata every re-ID annotation must carry, as non-empty strings.
 REID_META_KEYS = ('subject_id', 'role')
 
 
 @DATASETS.register_module()
-class ReIDPoseDataset(PoseDataset):
+class ReIDPoseDataset(MetaPoseDataset):
     """A :class:`mmaction.datasets.PoseDataset` of skeleton re-ID samples.
 
     Reads the pickle written by ``tools/data/reid_npy_to_pkl.py``:
@@ -43,44 +41,6 @@ class ReIDPoseDataset(PoseDataset):
             split='test', test_mode=True, pipeline=test_pipeline)
     """
 
-    def load_data_list(self) -> List[Dict]:
-        """Read the pickle, keep the split and check the re-ID metadata.
-
-        Returns:
-            list[dict]: The annotations of the split.
-
-        Raises:
-            ValueError: If the file is not an annotation pickle, the split
-                is unknown, or a sample lacks ``subject_id`` or ``role``.
-        """
-        if not self.ann_file.endswith(('.pkl', '.pickle')):
-            raise ValueError(
-                f'ann_file must be a pickle file, got {self.ann_file!r}')
-        data = mmengine.load(self.ann_file)
-        if not isinstance(data, dict) or 'annotations' not in data:
-            raise ValueError(
-                f"{self.ann_file} is not a dict with 'annotations' (write it "
-                'with tools/data/reid_npy_to_pkl.py)')
-        annos = data['annotations']
-        if self.split is not None:
-            splits = data.get('split', {})
-            if self.split not in splits:
-                raise ValueError(
-                    f'split {self.split!r} is not in {self.ann_file}; '
-                    f'available: {sorted(splits)}')
-            names = set(splits[self.split])
-            annos = [a for a in annos if a.get('frame_dir') in names]
-        for anno in annos:
-            self._check_meta(anno)
-        return annos
-
-    def _check_meta(self, anno: Dict) -> None:
-        """Raise ValueError naming the sample if re-ID metadata is missing."""
-        for key in REID_META_KEYS:
-            value = anno.get(key)
-            if not isinstance(value, str) or not value:
-                raise ValueError(
-                    f'sample {anno.get("frame_dir")!r} in {self.ann_file} '
-                    f'has no re-ID metadata {key!r} (got {value!r}); '
-                    f'ReIDPoseDataset needs {list(REID_META_KEYS)} as '
-                    'strings (convert with tools/data/reid_npy_to_pkl.py)')
+    META_KEYS = REID_META_KEYS
+    TASK = 're-ID'
+    CONVERTER = 'tools/data/reid_npy_to_pkl.py'
