@@ -11,10 +11,11 @@ for the same arguments, so it can be used with MMAction2's ``PoseDataset``
 import argparse
 import os
 import os.path as osp
-import pickle
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _cli import load_converters  # noqa: E402
 
 try:
     from aclnet_mm.datasets.synthetic_actions import (SYNTHETIC_CLASSES,
@@ -89,32 +90,6 @@ def build(num_per_class: int, seed: int, min_frames: int,
     return dict(split=split, annotations=annotations)
 
 
-def dump_atomic(obj: object, path: str) -> None:
-    """Pickle ``obj`` to ``path`` through a temporary file and a rename.
-
-    Args:
-        obj (object): What to write.
-        path (str): Destination; its folder is created if needed.
-    """
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=folder, prefix=osp.basename(path) + '.', suffix='.tmp')
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates it 0600
-        with os.fdopen(fd, 'wb') as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def main(argv=None) -> None:
     """Generate the data and write the pickle."""
     args = parse_args(argv)
@@ -124,7 +99,7 @@ def main(argv=None) -> None:
                      args.max_frames)
     except ValueError as err:
         sys.exit(f'error: {err}')
-    dump_atomic(data, args.out)
+    load_converters().common.dump_pickle_atomic(data, args.out)
     print(f'wrote {args.out}: {len(SYNTHETIC_CLASSES)} classes, '
           f'{len(data["split"]["train"])} train and '
           f'{len(data["split"]["val"])} val samples '
