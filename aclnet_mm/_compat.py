@@ -1,14 +1,17 @@
 """Compatibility shims for the pinned MMAction2 stack.
 
-``mmaction2`` 1.2.0 from PyPI, ``mmengine`` 0.10.7 and ``torch`` >= 2.6 do
-not work together out of the box (see the README, "Installation"). This
+``mmaction2`` 1.2.0 from PyPI, ``mmengine`` 0.10.7, CPU-only ``torch`` and
+NumPy 2 do not work together out of the box (see the README,
+"Installation"). This
 module patches the running interpreter only: nothing in site-packages is
 written. :func:`apply_all` must run before anything imports
 ``mmaction.models``; ``aclnet_mm/__init__.py`` calls it first, and every
 config loads ``aclnet_mm`` through ``custom_imports``.
 
 Each shim is a no-op where it is not needed (a fixed mmaction2 release, a
-CUDA build of torch, NumPy 1.x).
+CUDA build of torch, NumPy 1.x). Checkpoint loading under torch >= 2.6's
+``weights_only`` default is not a shim: see
+:mod:`aclnet_mm.engine.safe_loading`.
 """
 import importlib.util
 import os
@@ -56,17 +59,6 @@ def patch_missing_drn() -> bool:
     return True
 
 
-def allow_full_checkpoint_load() -> None:
-    """Let mmengine 0.10.7 load its own checkpoints under torch >= 2.6.
-
-    torch now defaults to ``torch.load(weights_only=True)``, which rejects
-    the message hub and numpy objects MMEngine stores for ``--resume``. The
-    environment variable is inherited by mim's subprocess, torchrun ranks
-    and dataloader workers. An explicit user setting wins.
-    """
-    os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
-
-
 def cpu_ddp_set_device_noop() -> None:
     """Make ``torch.cuda.set_device`` a no-op on CPU-only builds.
 
@@ -99,5 +91,4 @@ def apply_all() -> None:
     """Apply every shim; safe to call more than once."""
     patch_missing_drn()
     numpy2_aliases()
-    allow_full_checkpoint_load()
     cpu_ddp_set_device_noop()

@@ -1,6 +1,5 @@
 """The stack shims that importing aclnet_mm applies (see _compat.py)."""
 import importlib
-import os
 
 import numpy as np
 import torch
@@ -12,10 +11,6 @@ def test_mmaction_models_importable():
     # mmaction2 1.2.0's wheel lacks localizers/drn; the shim stands in
     models = importlib.import_module('mmaction.models')
     assert hasattr(models, 'RecognizerGCN')
-
-
-def test_checkpoint_loading_env_default():
-    assert os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD') == '1'
 
 
 def test_cpu_set_device_is_noop_only_without_cuda():

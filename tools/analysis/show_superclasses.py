@@ -14,6 +14,7 @@ import argparse
 import torch
 
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
+from aclnet_mm.engine import UnsafeCheckpointError, safe_torch_load
 from mmaction.registry import DATASETS
 from mmaction.utils import register_all_modules
 from mmengine.config import Config
@@ -40,7 +41,10 @@ def main():
     args = parse_args()
     register_all_modules()
     cfg = Config.fromfile(args.config)
-    ckpt = torch.load(args.checkpoint, map_location='cpu', weights_only=False)
+    try:
+        ckpt = safe_torch_load(args.checkpoint)  # weights_only=True
+    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        raise SystemExit(f'show_superclasses.py: {err}')
     state = ckpt.get('state_dict', ckpt)
     members = _find(state, 'loss_inter.superclass').bool()
     tau = _find(state, 'loss_inter.temperature')
