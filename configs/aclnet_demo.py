@@ -29,7 +29,10 @@ model = dict(
         # with coincidence=1 classes join by sharing both neighbours.
         loss_inter=dict(num_neighbors=2, coincidence=1),
         loss_intra=dict(memory_size=128)))
-custom_hooks = [dict(type='SuperclassRebuildHook', start_epoch=start_epoch)]
+custom_hooks = [
+    dict(type='EpochSeedHook'),
+    dict(type='SuperclassRebuildHook', start_epoch=start_epoch)
+]
 
 dataset_type = 'SyntheticActionDataset'
 train_pipeline = [

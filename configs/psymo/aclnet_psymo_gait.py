@@ -24,7 +24,10 @@ model = dict(
         # 2 of 6 walkers per superclass (the paper: 10 of 60 classes)
         loss_inter=dict(num_neighbors=2, coincidence=1),
         loss_intra=dict(memory_size=128)))
-custom_hooks = [dict(type='SuperclassRebuildHook', start_epoch=10)]
+custom_hooks = [
+    dict(type='EpochSeedHook'),
+    dict(type='SuperclassRebuildHook', start_epoch=10)
+]
 train_dataloader = dict(
     num_workers=0, persistent_workers=False,
     dataset=dict(ann_file=ann_file))

@@ -30,7 +30,7 @@ def test_gait_config_trains_and_reports_rank1(tmp_path):
         'model.cls_head.in_channels': 16,
         'model.cls_head.loss_inter.num_neighbors': 2,
         'model.cls_head.loss_intra.memory_size': 32,
-        'custom_hooks.0.start_epoch': 1,
+        'custom_hooks.1.start_epoch': 1,
         'train_cfg.max_epochs': 3,
         'train_cfg.val_interval': 3,
         'param_scheduler.0.T_max': 3,

@@ -20,7 +20,7 @@ def test_demo_config_trains_above_chance(tmp_path):
         'work_dir': str(tmp_path),
         'train_cfg.max_epochs': epochs,
         'param_scheduler.0.T_max': epochs,
-        'custom_hooks.0.start_epoch': 2,
+        'custom_hooks.1.start_epoch': 2,
         'train_dataloader.dataset.num_per_class': 20,
         'val_dataloader.dataset.num_per_class': 8,
         'default_hooks.logger.interval': 1,

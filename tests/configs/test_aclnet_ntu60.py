@@ -41,8 +41,10 @@ def test_ntu60_config_recipe_and_steps(tmp_path):
         type='SGD', lr=0.025, momentum=0.9, weight_decay=5e-4, nesterov=True)
     assert cfg.param_scheduler[0].convert_to_iter_based
     assert cfg.custom_hooks == [
+        dict(type='EpochSeedHook'),
         dict(type='SuperclassRebuildHook', start_epoch=30)
     ]
+    assert cfg.train_dataloader.persistent_workers is False  # exact resume
     assert cfg.model.cls_head.loss_intra.memory_size == 512
     assert cfg.test_dataloader.dataset.pipeline[2].num_clips == 10
     assert cfg.env_cfg.dist_cfg.backend == 'nccl'

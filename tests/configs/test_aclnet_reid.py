@@ -59,7 +59,7 @@ def test_reid_config_trains_and_reports_cmc_and_map(tmp_path):
         'model.cls_head.in_channels': 16,
         'model.cls_head.loss_inter.num_neighbors': 2,
         'model.cls_head.loss_intra.memory_size': 16,
-        'custom_hooks.0.start_epoch': 1,
+        'custom_hooks.1.start_epoch': 1,
         'train_cfg.max_epochs': 2,
         'train_cfg.val_interval': 2,
         'param_scheduler.0.T_max': 2,

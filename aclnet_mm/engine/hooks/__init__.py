@@ -1,3 +1,4 @@
+from .epoch_seed_hook import EpochSeedHook
 from .superclass_rebuild_hook import SuperclassRebuildHook
 
-__all__ = ['SuperclassRebuildHook']
+__all__ = ['EpochSeedHook', 'SuperclassRebuildHook']

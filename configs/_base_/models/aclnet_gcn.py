@@ -33,5 +33,9 @@ model = dict(
             epsilon=0.1)))
 
 # Confusion counting from epoch 30, superclass loss from epoch 31; rebuilt
-# after every epoch. Independent of validation.
-custom_hooks = [dict(type='SuperclassRebuildHook', start_epoch=30)]
+# after every epoch. Independent of validation. EpochSeedHook seeds every
+# epoch from (seed, epoch, rank), so --resume continues exactly.
+custom_hooks = [
+    dict(type='EpochSeedHook'),
+    dict(type='SuperclassRebuildHook', start_epoch=30)
+]
