@@ -59,6 +59,9 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
+        num_classes=74,
+        num_joints=17,
+        num_channels=2,
         ann_file=ann_file,
         split='train',
         pipeline=train_pipeline))
@@ -69,6 +72,9 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=74,
+        num_joints=17,
+        num_channels=2,
         ann_file=ann_file,
         split='test',
         pipeline=test_pipeline,

@@ -5,6 +5,8 @@
 _base_ = './aclnet_reid_kgbd.py'
 ann_file = 'data/reid/biwi_walking_f6.pkl'
 model = dict(cls_head=dict(num_classes=50))
-train_dataloader = dict(dataset=dict(ann_file=ann_file))
-val_dataloader = dict(dataset=dict(ann_file=ann_file))
+train_dataloader = dict(
+    dataset=dict(ann_file=ann_file, num_classes=50))
+val_dataloader = dict(
+    dataset=dict(ann_file=ann_file, num_classes=50))
 test_dataloader = val_dataloader

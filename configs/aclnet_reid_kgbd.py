@@ -52,6 +52,9 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
+        num_classes=num_classes,
+        num_joints=20,
+        num_channels=3,
         ann_file=ann_file,
         split='train',
         pipeline=train_pipeline))
@@ -63,6 +66,9 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=num_classes,
+        num_joints=20,
+        num_channels=3,
         ann_file=ann_file,
         split='test',
         pipeline=test_pipeline,

@@ -7,6 +7,8 @@ layout = 'nturgb+d'
 model = dict(
     backbone=dict(graph_cfg=dict(layout=layout)),
     cls_head=dict(num_classes=20, layout=layout))
-train_dataloader = dict(dataset=dict(ann_file=ann_file))
-val_dataloader = dict(dataset=dict(ann_file=ann_file))
+train_dataloader = dict(
+    dataset=dict(ann_file=ann_file, num_classes=20, num_joints=25))
+val_dataloader = dict(
+    dataset=dict(ann_file=ann_file, num_classes=20, num_joints=25))
 test_dataloader = val_dataloader

@@ -10,6 +10,7 @@ import torch
 from mmengine.config import Config
 from tiny_setup import make_pose_pickle, tiny_cfg
 
+from aclnet_mm.engine import safe_torch_load
 from aclnet_mm.models.utils.superclass import build_superclasses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,7 +27,11 @@ def test_two_process_ddp_identical_superclasses(tmp_path):
     ann = make_pose_pickle(tmp_path / 'tiny.pkl', num_classes=4,
                            per_class=12)
     cfg = tiny_cfg(tmp_path / 'work', ann, max_epochs=3, start_epoch=2,
-                   extra_hooks=[dict(type='DDPStateProbe')])
+                   extra_hooks=[dict(type='DDPStateProbe'),
+                                dict(type='EpochSeedHook')])
+    # random augmentation, so that the resume check below means something
+    cfg['train_dataloader']['dataset']['pipeline'].insert(
+        0, dict(type='RandomRot', theta=0.3))
     cfg['custom_imports'] = dict(
         imports=['aclnet_mm', 'ddp_probe'], allow_failed_imports=False)
     cfg['model_wrapper_cfg'] = dict(
@@ -43,15 +48,21 @@ def test_two_process_ddp_identical_superclasses(tmp_path):
     cfg['test_evaluator'] = [dict(type='AccMetric')]
     cfg_path = tmp_path / 'tiny_ddp.py'
     Config(cfg).dump(str(cfg_path))
-    env = dict(os.environ, PORT=str(_free_port()), PYTHON=sys.executable)
+    env = dict(os.environ, PYTHON=sys.executable)
     env['PYTHONPATH'] = os.pathsep.join(
         [os.path.dirname(os.path.abspath(__file__)), ROOT,
          env.get('PYTHONPATH', '')])
-    proc = subprocess.run(
-        ['bash', os.path.join(ROOT, 'tools', 'dist_train.sh'),
-         str(cfg_path), '2', '--work-dir', str(tmp_path / 'work')],
-        env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    def train(work_dir, *args):
+        env['PORT'] = str(_free_port())
+        proc = subprocess.run(
+            ['bash', os.path.join(ROOT, 'tools', 'dist_train.sh'),
+             str(cfg_path), '2', '--work-dir', str(work_dir), *args],
+            env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, (proc.stdout[-3000:] +
+                                      proc.stderr[-3000:])
+
+    train(tmp_path / 'work')
 
     ranks = [torch.load(tmp_path / 'work' / f'state_rank{r}.pt')
              for r in (0, 1)]
@@ -68,6 +79,15 @@ def test_two_process_ddp_identical_superclasses(tmp_path):
     assert torch.equal(a['superclass'],
                        build_superclasses(summed, num_neighbors=2,
                                           coincidence=0))
+
+    # stopped after epoch 2 and resumed with 2 processes: the same end state
+    train(tmp_path / 'split', '--cfg-options', 'train_cfg.max_epochs=2')
+    train(tmp_path / 'split', '--resume')
+    want = safe_torch_load(tmp_path / 'work' / 'epoch_3.pth')['state_dict']
+    got = safe_torch_load(tmp_path / 'split' / 'epoch_3.pth')['state_dict']
+    assert set(got) == set(want)
+    for name, value in want.items():
+        assert torch.equal(got[name], value), name
 
     # multi-process testing of the checkpoint through tools/dist_test.sh
     dump = tmp_path / 'results.pkl'

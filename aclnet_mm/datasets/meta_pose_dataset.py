@@ -2,20 +2,25 @@
 from typing import Dict, List, Tuple
 
 import mmengine
-from mmaction.datasets import PoseDataset
+
+from .checked_pose_dataset import CheckedPoseDataset
+from .sample_checks import check_split
 
 
-class MetaPoseDataset(PoseDataset):
+class MetaPoseDataset(CheckedPoseDataset):
     """Base of the gait and re-ID datasets (not registered).
 
-    Loads a ``{split, annotations}`` pickle, keeps the split, and checks that
-    every annotation carries the fields in :attr:`META_KEYS` as non-empty
+    Loads a ``{split, annotations}`` pickle, keeps the split, checks every
+    sample as :class:`CheckedPoseDataset` does (label ``-1``, an unseen
+    test subject, is accepted) and that every annotation
+    carries the fields in :attr:`META_KEYS` as non-empty
     strings, naming the sample otherwise, so that
     ``PackActionInputs(meta_keys=META_KEYS)`` can hand them to the metric.
     Subclasses set :attr:`META_KEYS`, :attr:`TASK` (for messages) and
     :attr:`CONVERTER` (the tool that writes such pickles).
     """
 
+    ALLOW_UNLABELLED = True
     META_KEYS: Tuple[str, ...] = ()
     TASK = ''
     CONVERTER = ''
@@ -28,7 +33,8 @@ class MetaPoseDataset(PoseDataset):
 
         Raises:
             ValueError: If the file is not an annotation pickle, the split
-                is unknown, or a sample lacks one of :attr:`META_KEYS`.
+                is unknown, a sample lacks one of :attr:`META_KEYS` or is
+                invalid.
         """
         if not self.ann_file.endswith(('.pkl', '.pickle')):
             raise ValueError(
@@ -41,15 +47,12 @@ class MetaPoseDataset(PoseDataset):
         annos = data['annotations']
         if self.split is not None:
             splits = data.get('split', {})
-            if self.split not in splits:
-                raise ValueError(
-                    f'split {self.split!r} is not in {self.ann_file}; '
-                    f'available: {sorted(splits)}')
+            check_split(self.split, splits, self.ann_file)
             names = set(splits[self.split])
             annos = [a for a in annos if a.get('frame_dir') in names]
         for anno in annos:
             self._check_meta(anno)
-        return annos
+        return self.check_samples(annos)
 
     def _check_meta(self, anno: Dict) -> None:
         """Raise ValueError naming the sample if metadata is missing."""

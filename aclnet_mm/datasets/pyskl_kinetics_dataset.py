@@ -11,8 +11,10 @@ from typing import Callable, Dict, List, Optional, Union
 
 import mmengine
 import numpy as np
-from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+
+from .checked_pose_dataset import CheckedPoseDataset
+from .sample_checks import check_split
 
 # Per-annotation fields only used by the ``valid_ratio`` filter; dropped once
 # it has run (as PYSKL does) so the serialized data list stays small.
@@ -20,7 +22,7 @@ _FILTER_ONLY_KEYS = ('valid', 'box_score')
 
 
 @DATASETS.register_module()
-class KineticsPoseDataset(PoseDataset):
+class KineticsPoseDataset(CheckedPoseDataset):
     """Kinetics-Skeleton (HRNet 2D) whose keypoints live in kpfiles.
 
     A :class:`mmaction.datasets.PoseDataset` for PYSKL's
@@ -92,7 +94,9 @@ class KineticsPoseDataset(PoseDataset):
         box_thr (float): Box-score threshold, one of 0.5, 0.6, 0.7, 0.8,
             0.9; only used when ``valid_ratio`` is positive.
             Defaults to 0.5.
-        **kwargs: Passed on to :class:`PoseDataset` (``test_mode``,
+        **kwargs: Passed on to :class:`CheckedPoseDataset` (``num_classes``,
+            ``num_joints``, checked per kpfile when it is read,
+            ``test_mode``,
             ``metainfo``, ``data_root``, ``lazy_init``, ...).
             ``data_prefix`` may not name ``skeleton`` or ``video``: use
             ``kpfile_root`` instead.
@@ -152,14 +156,12 @@ class KineticsPoseDataset(PoseDataset):
             raise ValueError(
                 f'{self.ann_file} is neither a list of annotations nor a '
                 "dict with 'annotations'")
-        if self.split is None:
-            return list(annos)
-        if self.split not in splits:
-            raise ValueError(
-                f'split {self.split!r} is not in {self.ann_file}; available: '
-                f'{sorted(splits)}')
-        names = set(splits[self.split])
-        return [x for x in annos if self._identifier(x) in names]
+        if self.split is not None:
+            check_split(self.split, splits, self.ann_file)
+            names = set(splits[self.split])
+            annos = [x for x in annos if self._identifier(x) in names]
+        # labels now; keypoints when each kpfile is read (_load_entry)
+        return self.check_samples(list(annos))
 
     def filter_data(self) -> List[Dict]:
         """Apply ``valid_ratio``/``box_thr`` as ``PoseDataset`` does.
@@ -228,6 +230,19 @@ class KineticsPoseDataset(PoseDataset):
             raise ValueError(
                 f'keypoint of sample {name!r} in kpfile {path} has shape '
                 f'{keypoint.shape}, expected (N, V, 3)')
+        if not len(keypoint):
+            raise ValueError(f'sample {name!r} in kpfile {path} has no '
+                             'skeletons')
+        if self.num_joints is not None and (keypoint.shape[1] !=
+                                            self.num_joints):
+            raise ValueError(
+                f'sample {name!r} in kpfile {path} has '
+                f'{keypoint.shape[1]} joints, the layout has '
+                f'{self.num_joints}')
+        if not np.isfinite(keypoint).all():
+            raise ValueError(
+                f'sample {name!r} in kpfile {path} has '
+                f'{int((~np.isfinite(keypoint)).sum())} non-finite values')
         num_skeletons = keypoint.shape[0]
         for key in ('frame_inds', 'anno_inds'):
             inds = entry.get(key, data_info.get(key))

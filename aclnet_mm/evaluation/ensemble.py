@@ -73,9 +73,20 @@ def load_dump(path: str, name: Optional[str] = None) -> StreamDump:
     Returns:
         StreamDump: Scores ``(N, K)`` as float64, labels ``(N, )`` as int64
         and, if every sample has one, the first of :data:`SAMPLE_ID_KEYS`.
+
+    Raises:
+        OSError: If the file cannot be opened.
+        ValueError: If it is not a readable dump, or a sample's scores are
+            missing or not finite.
     """
     name = path if name is None else name
-    results = mmengine.load(path, file_format='pkl')
+    try:
+        results = mmengine.load(path, file_format='pkl')
+    except OSError:
+        raise
+    except Exception as err:  # truncated, corrupt or not a pickle at all
+        raise ValueError(f'{name}: cannot be read as a --dump pickle '
+                         f'({type(err).__name__}: {err})') from None
     if not isinstance(results, list) or not results:
         raise ValueError(f'{name}: expected a non-empty list of per-sample '
                          f'dicts, got {type(results).__name__}')
@@ -99,6 +110,11 @@ def load_dump(path: str, name: Optional[str] = None) -> StreamDump:
     if len({len(s) for s in scores}) != 1:
         raise ValueError(f'{name}: samples have different numbers of class '
                          'scores')
+    for i, score in enumerate(scores):
+        if not np.isfinite(score).all():
+            raise ValueError(f'{name}: sample {i} has non-finite scores '
+                             f'({score[~np.isfinite(score)][:3].tolist()}); '
+                             'refusing to fuse them')
     id_key = next((k for k in SAMPLE_ID_KEYS if all(k in s for s in results)),
                   None)
     sample_ids = None if id_key is None else [s[id_key] for s in results]

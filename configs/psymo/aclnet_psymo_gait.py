@@ -30,10 +30,10 @@ custom_hooks = [
 ]
 train_dataloader = dict(
     num_workers=0, persistent_workers=False,
-    dataset=dict(ann_file=ann_file))
+    dataset=dict(ann_file=ann_file, num_classes=6))
 val_dataloader = dict(
     num_workers=0, persistent_workers=False,
-    dataset=dict(ann_file=ann_file))
+    dataset=dict(ann_file=ann_file, num_classes=6))
 test_dataloader = val_dataloader
 protocol = dict(
     type='GaitRank1Metric',

@@ -178,3 +178,21 @@ def test_cli_end_to_end(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "'bm' vs 'j'" in err
     assert 'frame_dir differs first at index 0' in err
+
+
+def test_corrupt_and_non_finite_dumps_get_clear_errors(tmp_path, capsys):
+    good = write_dump(tmp_path / 'j.pkl', PROB_A, LABELS)
+    corrupt = tmp_path / 'b.pkl'
+    with open(good, 'rb') as f:
+        corrupt.write_bytes(f.read()[:40])  # a truncated download
+    with pytest.raises(ValueError, match='b.pkl: cannot be read'):
+        load_dump(str(corrupt))
+    nan = PROB_B.copy()
+    nan[1, 2] = np.nan
+    bad = write_dump(tmp_path / 'k.pkl', nan, LABELS)
+    with pytest.raises(ValueError, match='sample 1 has non-finite scores'):
+        load_dump(str(bad))
+    tool = _load_tool()
+    assert tool.main([str(good), str(corrupt)]) == 1
+    err = capsys.readouterr().err
+    assert 'b.pkl: cannot be read' in err and 'Traceback' not in err

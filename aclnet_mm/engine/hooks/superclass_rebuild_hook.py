@@ -1,4 +1,5 @@
 """The epoch schedule of ACLNet's inter-class affinity loss."""
+import logging
 from typing import Optional
 
 from mmaction.registry import HOOKS
@@ -57,9 +58,32 @@ class SuperclassRebuildHook(Hook):
                 'set_counting() and rebuild_superclasses() (e.g. ACLHead)')
         return head
 
+    def before_train(self, runner) -> None:
+        """Say when the schedule switches on; warn if it never does."""
+        self._head(runner)  # fail early on a model without ACLHead
+        max_epochs = runner.max_epochs
+        if self.start_epoch >= max_epochs:
+            when = ('are built only after the last epoch'
+                    if self.start_epoch == max_epochs else 'are never built')
+            print_log(
+                f'SuperclassRebuildHook: start_epoch={self.start_epoch} but '
+                f'max_epochs={max_epochs}: superclasses {when}, '
+                'so the inter-class loss never trains. Lower start_epoch.',
+                logger='current',
+                level=logging.WARNING)
+        else:
+            print_log(
+                f'SuperclassRebuildHook: confusion counting starts in epoch '
+                f'{self.start_epoch}, the inter-class loss is active from '
+                f'epoch {self.start_epoch + 1} of {max_epochs}',
+                logger='current')
+
     def before_train_epoch(self, runner) -> None:
         epoch = runner.epoch + 1  # 1-based epoch about to run
         self._head(runner).set_counting(epoch >= self.start_epoch)
+        if epoch == self.start_epoch:
+            print_log(f'Epoch {epoch}: confusion counting starts',
+                      logger='current')
 
     def after_train_epoch(self, runner) -> None:
         epoch = runner.epoch + 1  # 1-based epoch just finished

@@ -6,6 +6,7 @@ import torch.nn as nn
 from mmaction.models.heads.base import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
+from mmengine.logging import MessageHub
 
 from ..utils.layouts import LayoutType, get_layout
 
@@ -39,6 +40,10 @@ class ACLHead(BaseHead):
             None disables it. Defaults to
             ``dict(type='IntraMarginContrastiveLoss', loss_weight=0.1)``.
         dropout (float): Dropout before the classifier. Defaults to 0.
+        check_finite (bool): Stop training with a ``FloatingPointError``
+            naming the iteration and the loss term at the first non-finite
+            classifier score, affinity or loss, before the losses update
+            their state (one device sync per step). Defaults to True.
         average_clips (str): Clip averaging at test time. Defaults to
             ``'prob'``.
         init_cfg (dict or list[dict]): Defaults to a normal init (std 0.01)
@@ -56,6 +61,7 @@ class ACLHead(BaseHead):
                  loss_intra: Optional[Dict] = dict(
                      type='IntraMarginContrastiveLoss', loss_weight=0.1),
                  dropout: float = 0.,
+                 check_finite: bool = True,
                  average_clips: str = 'prob',
                  init_cfg: Optional[Union[Dict, List[Dict]]] = dict(
                      type='Normal', std=0.01, override=dict(name='fc')),
@@ -70,6 +76,7 @@ class ACLHead(BaseHead):
         num_nodes = get_layout(layout)['num_node']
         self.graph_channels = num_nodes * num_nodes
         self.dropout = nn.Dropout(dropout) if dropout > 0 else None
+        self.check_finite = check_finite
         self.fc = nn.Linear(in_channels, num_classes)
         self.loss_inter = None
         self.loss_intra = None
@@ -136,13 +143,49 @@ class ACLHead(BaseHead):
                 'the backbone and the head')
         cls_scores = self(x, **kwargs)
         losses = self.loss_by_feat(cls_scores, data_samples)
+        if self.check_finite:
+            # before the contrastive losses touch prototypes, counts, memory
+            self._raise_if_not_finite(
+                dict(classifier_scores=cls_scores, affinity_graph=graph,
+                     **losses))
         labels = torch.stack([s.gt_label for s in data_samples]).to(
             cls_scores.device).view(-1)
         if self.loss_inter is not None:
             losses['loss_inter'] = self.loss_inter(graph, labels, cls_scores)
         if self.loss_intra is not None:
             losses['loss_intra'] = self.loss_intra(graph, labels)
+        if self.check_finite:
+            self._raise_if_not_finite(
+                {k: v for k, v in losses.items() if k.startswith('loss')})
         return losses
+
+    @staticmethod
+    def _raise_if_not_finite(tensors: Dict[str, torch.Tensor]) -> None:
+        """Raise FloatingPointError naming the first non-finite tensor.
+
+        One device sync when everything is finite (the common case).
+        """
+        tensors = {
+            k: v
+            for k, v in tensors.items()
+            if isinstance(v, torch.Tensor) and v.is_floating_point()
+        }
+        finite = torch.stack([torch.isfinite(v).all() for v in
+                              tensors.values()])
+        if bool(finite.all()):
+            return
+        name = list(tensors)[int((~finite).nonzero()[0])]
+        hub = MessageHub.get_current_instance()
+        where = ''
+        if hub.get_info('iter') is not None:
+            where = (f' at training iteration {hub.get_info("iter") + 1} '
+                     f'(epoch {hub.get_info("epoch", 0) + 1})')
+        raise FloatingPointError(
+            f'ACLHead: {name} is not finite{where}. Training stops here, '
+            'before the NaN/inf can reach the prototypes, confusion counts, '
+            'memory bank, optimizer or a checkpoint. Check the input data '
+            '(e.g. NaN keypoints: CheckedPoseDataset rejects them) or lower '
+            'the learning rate.')
 
     def set_counting(self, enabled: bool) -> None:
         """Turn confusion counting of the inter loss on or off.

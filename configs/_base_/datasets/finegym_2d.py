@@ -2,7 +2,7 @@
 # gym_hrnet.pkl; MMAction2 ships gym_2d.pkl), turned into the 20-joint
 # coco_new layout with the score as a third channel. No normalisation: the
 # backbone's data BN absorbs the pixel scale, as in the paper.
-dataset_type = 'PoseDataset'
+dataset_type = 'CheckedPoseDataset'
 ann_file = 'data/gym/gym_hrnet.pkl'
 left_kp = [1, 3, 5, 7, 9, 11, 13, 15]
 right_kp = [2, 4, 6, 8, 10, 12, 14, 16]
@@ -40,6 +40,9 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
+        num_classes=99,
+        num_joints=17,
+        num_channels=2,
         ann_file=ann_file,
         pipeline=train_pipeline,
         split='train'))
@@ -50,6 +53,9 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=99,
+        num_joints=17,
+        num_channels=2,
         ann_file=ann_file,
         pipeline=val_pipeline,
         split='val',
@@ -61,6 +67,9 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=99,
+        num_joints=17,
+        num_channels=2,
         ann_file=ann_file,
         pipeline=test_pipeline,
         split='val',

@@ -44,6 +44,8 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
+        num_classes=400,
+        num_joints=17,
         ann_file=ann_file,
         kpfile_root=kpfile_root,
         pipeline=train_pipeline,
@@ -55,6 +57,8 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=400,
+        num_joints=17,
         ann_file=ann_file,
         kpfile_root=kpfile_root,
         pipeline=val_pipeline,
@@ -67,6 +71,8 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=400,
+        num_joints=17,
         ann_file=ann_file,
         kpfile_root=kpfile_root,
         pipeline=test_pipeline,

@@ -1,7 +1,10 @@
 # NTU RGB+D 60, cross-subject, 3D joints (the joint stream; other streams
 # override the pipelines). MMAction2 ships the annotations as ntu60_3d.pkl;
 # the config reads data/nturgbd/ntu60_3danno.pkl (the PYSKL name).
-dataset_type = 'PoseDataset'
+# CheckedPoseDataset is MMAction2's PoseDataset plus a check of every sample
+# when it loads (finite, 25 joints, 3D, at least one frame, label < 60);
+# add skip_invalid=True to drop bad samples with a counted warning instead.
+dataset_type = 'CheckedPoseDataset'
 ann_file = 'data/nturgbd/ntu60_3danno.pkl'
 clip_len = 100
 # align_spine/align_shoulder=False: centre only, no rotation (the paper's
@@ -42,6 +45,9 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
+        num_classes=60,
+        num_joints=25,
+        num_channels=3,
         ann_file=ann_file,
         pipeline=train_pipeline,
         split='xsub_train'))
@@ -52,6 +58,9 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=60,
+        num_joints=25,
+        num_channels=3,
         ann_file=ann_file,
         pipeline=val_pipeline,
         split='xsub_val',
@@ -63,6 +72,9 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
+        num_classes=60,
+        num_joints=25,
+        num_channels=3,
         ann_file=ann_file,
         pipeline=test_pipeline,
         split='xsub_val',

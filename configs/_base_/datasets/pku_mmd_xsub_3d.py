@@ -33,7 +33,8 @@ test_pipeline = [
     dict(type='PackActionInputs')
 ]
 train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=val_pipeline))
+    dataset=dict(ann_file=ann_file, num_classes=51, pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(ann_file=ann_file, num_classes=51, pipeline=val_pipeline))
 test_dataloader = dict(
-    dataset=dict(ann_file=ann_file, pipeline=test_pipeline))
+    dataset=dict(ann_file=ann_file, num_classes=51, pipeline=test_pipeline))

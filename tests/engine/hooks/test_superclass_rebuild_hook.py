@@ -119,3 +119,29 @@ def test_resume_restores_state_bit_for_bit(tmp_path, ann_file):
 def test_invalid_arguments():
     with pytest.raises(ValueError):
         SuperclassRebuildHook(start_epoch=0)
+
+
+@pytest.mark.parametrize('start_epoch, expect', [
+    (2, 'confusion counting starts in epoch 2, the inter-class loss is '
+     'active from epoch 3 of 3'),
+    (3, 'built only after the last epoch'),
+    (5, 'start_epoch=5 but max_epochs=3: superclasses are never built'),
+])
+def test_logs_when_counting_starts_and_warns_if_never(
+        tmp_path, ann_file, monkeypatch, start_epoch, expect):
+    from aclnet_mm.engine.hooks import superclass_rebuild_hook as module
+    logged = []
+    monkeypatch.setattr(module, 'print_log',
+                        lambda msg, **kw: logged.append(
+                            (msg, kw.get('level', 20))))
+    runner = Runner.from_cfg(
+        tiny_cfg(tmp_path / 'run', ann_file, max_epochs=3,
+                 start_epoch=start_epoch))
+    runner.train()
+    first = logged[0]
+    assert expect in first[0]
+    assert first[1] == (20 if start_epoch < 3 else 30)
+    started = [m for m, _ in logged if 'confusion counting starts' in m and
+               m.startswith('Epoch')]
+    assert started == ([f'Epoch {start_epoch}: confusion counting starts']
+                       if start_epoch <= 3 else [])

@@ -103,3 +103,36 @@ def test_train_step_with_recognizer():
     for key in ('loss', 'loss_cls', 'loss_inter', 'loss_intra'):
         assert key in log_vars
     optim_wrapper.update_params.assert_called_once()
+
+
+def _loss_state(head):
+    return {k: v.clone() for k, v in head.named_buffers()}
+
+
+def test_non_finite_input_stops_before_the_state_changes():
+    model = _recognizer()
+    model.train()
+    head = model.cls_head
+    head.set_counting(True)
+    before = _loss_state(head)
+    inputs = torch.randn(4, 1, 2, 8, 25, 3)
+    inputs[1, 0, 0, 3, 5, 2] = float('nan')
+    with pytest.raises(FloatingPointError,
+                       match='classifier_scores is not finite'):
+        model.loss(inputs, _samples([0, 1, 2, 3]))
+    for name, value in _loss_state(head).items():
+        assert torch.equal(value, before[name]), name  # nothing poisoned
+
+
+def test_non_finite_loss_term_is_named():
+    model = _recognizer()
+    model.train()
+    head = model.cls_head
+    head.loss_intra.forward = lambda graph, labels: graph.sum() * float(
+        'inf')
+    with pytest.raises(FloatingPointError, match='loss_intra'):
+        model.loss(torch.randn(4, 1, 2, 8, 25, 3), _samples([0, 1, 2, 3]))
+    head.check_finite = False  # the switch turns the guard off
+    losses = model.loss(torch.randn(4, 1, 2, 8, 25, 3), _samples([0, 1, 2,
+                                                                  3]))
+    assert not torch.isfinite(losses['loss_intra'])
