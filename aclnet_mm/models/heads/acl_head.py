@@ -141,7 +141,9 @@ class ACLHead(BaseHead):
                 f'{self.graph_channels} values (its layout), but the '
                 f'backbone gave {graph.shape[-1]}: set the same layout on '
                 'the backbone and the head')
-        cls_scores = self(x, **kwargs)
+        # float32 scores: MMAction2's accuracy goes through numpy, which has
+        # no bfloat16 (bf16 autocast), and the CE is computed in float32
+        cls_scores = self(x, **kwargs).float()
         losses = self.loss_by_feat(cls_scores, data_samples)
         if self.check_finite:
             # before the contrastive losses touch prototypes, counts, memory

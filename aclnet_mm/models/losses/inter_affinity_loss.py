@@ -6,6 +6,7 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 
 from ..utils.dist_utils import all_reduce_mean_
+from ..utils.precision import float32_forward
 from ..utils.superclass import confusion_increment, rebuild
 
 _EPS = 1e-12
@@ -111,6 +112,7 @@ class InterAffinityContrastiveLoss(nn.Module):
         self.register_buffer('counting', torch.tensor(False))
         self.register_buffer('active', torch.tensor(False))
 
+    @float32_forward
     def forward(self, feats: torch.Tensor, labels: torch.Tensor,
                 cls_scores: torch.Tensor) -> torch.Tensor:
         """Compute the loss; in training mode also update the state.

@@ -6,6 +6,7 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 
 from ..utils.dist_utils import gather_batches
+from ..utils.precision import float32_forward
 
 _EPS = 1e-12
 
@@ -70,6 +71,7 @@ class IntraMarginContrastiveLoss(nn.Module):
         self.register_buffer('ptr', torch.zeros((), dtype=torch.long))
         self.register_buffer('filled', torch.zeros((), dtype=torch.long))
 
+    @float32_forward
     def forward(self, feats: torch.Tensor,
                 labels: torch.Tensor) -> torch.Tensor:
         """Compute the loss; in training mode also enqueue the batch.

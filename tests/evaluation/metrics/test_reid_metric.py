@@ -56,10 +56,10 @@ EXPECTED = {
 }
 
 
-def make_samples():
+def make_samples(device='cpu'):
     return [
         dict(
-            embedding=torch.tensor([x, 0.]),
+            embedding=torch.tensor([x, 0.], device=device),
             subject_id=subject,
             role=role,
             condition=condition) for subject, role, condition, x in SAMPLES
@@ -71,8 +71,10 @@ def evaluate(metric, samples):
     return metric.evaluate(len(samples))
 
 
-def test_settings_hand_case():
-    result = evaluate(ReIDRetrievalMetric(settings=SETTINGS), make_samples())
+def test_settings_hand_case(device):
+    # embeddings on the device the model ran on
+    result = evaluate(ReIDRetrievalMetric(settings=SETTINGS),
+                      make_samples(device))
     assert result == pytest.approx(EXPECTED)
 
 

@@ -26,11 +26,12 @@ def test_coco_new_parameter_count():
                                       (dict(num_node=15, inward=[(1, 0),
                                                                  (2, 1)],
                                             center=0), 15)])
-def test_shapes_per_layout(layout, V):
+def test_shapes_per_layout(layout, V, device):
     model = ACLGCN(
         graph_cfg=dict(layout=layout), base_channels=16, num_stages=4,
-        inflate_stages=(3, ), down_stages=(3, ))
-    feat, graph = model(torch.randn(2, 2, 12, V, 3))
+        inflate_stages=(3, ), down_stages=(3, )).to(device)
+    feat, graph = model(torch.randn(2, 2, 12, V, 3, device=device))
+    assert feat.device.type == graph.device.type == device
     assert feat.shape == (2, 2, 32, 6, V)
     assert graph.shape == (2, V * V)
     assert model.graph_channels == V * V

@@ -1,3 +1,4 @@
+import copy
 from unittest.mock import MagicMock
 
 import pytest
@@ -136,3 +137,51 @@ def test_non_finite_loss_term_is_named():
     losses = model.loss(torch.randn(4, 1, 2, 8, 25, 3), _samples([0, 1, 2,
                                                                   3]))
     assert not torch.isfinite(losses['loss_intra'])
+
+
+_SYNCS = ('item', 'tolist', 'cpu', 'numpy', '__bool__', '__int__',
+          '__float__')
+
+
+def _count_host_syncs(monkeypatch, fn):
+    """Count the tensor -> host conversions (device syncs on a GPU)."""
+    calls = []
+    for name in _SYNCS:
+        original = getattr(torch.Tensor, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(torch.Tensor, name, counted)
+    fn()
+    monkeypatch.undo()
+    return calls
+
+
+def test_train_step_syncs_do_not_grow_with_batch_or_classes(
+        monkeypatch, device):
+    # the losses are vectorised: no host sync per sample or per class
+    counts = []
+    for K, B in ((4, 4), (12, 24)):
+        cfg = copy.deepcopy(TINY_MODEL)
+        cfg['cls_head']['num_classes'] = K
+        torch.manual_seed(0)
+        model = MODELS.build(cfg).to(device)
+        model.train()
+        head = model.cls_head
+        head.set_counting(True)
+        head.loss_inter.superclass.fill_(True)
+        head.loss_inter.active.fill_(True)
+        head.loss_intra.filled.fill_(head.loss_intra.memory_size)
+        inputs = torch.randn(B, 1, 2, 8, 25, 3, device=device)
+        samples = _samples([i % K for i in range(B)])
+        for s in samples:
+            s.gt_label = s.gt_label.to(device)
+        calls = _count_host_syncs(
+            monkeypatch,
+            lambda: sum(v for k, v in model.loss(inputs, samples).items()
+                        if k.startswith('loss')).backward())
+        counts.append(sorted(calls))
+    assert counts[0] == counts[1]
+    assert len(counts[0]) <= 12, counts[0]

@@ -29,7 +29,7 @@ def _batch(K, B, V2, gen):
 
 @pytest.mark.parametrize('K,B,V', [(60, 16, 25), (400, 64, 20)])
 @pytest.mark.parametrize('self_negative', [False, True])
-def test_matches_loop_transcription(K, B, V, self_negative):
+def test_matches_loop_transcription(K, B, V, self_negative, device):
     gen = torch.Generator().manual_seed(K + B + self_negative)
     torch.manual_seed(K)
     loss = InterAffinityContrastiveLoss(V * V, K, self_negative=self_negative)
@@ -38,12 +38,16 @@ def test_matches_loop_transcription(K, B, V, self_negative):
     old = loss.prototypes.clone()
     feats, labels, scores = _batch(K, B, V * V, gen)
 
-    value = loss(feats, labels, scores)
+    # on the device under test; the loop transcription runs on the CPU
+    loss.to(device)
+    on_device = feats.detach().to(device).requires_grad_()
+    value = loss(on_device, labels.to(device), scores.to(device))
     value.backward()
-    grad_feats = feats.grad.clone()
-    grad_w = loss.proj.weight.grad.clone()
-    feats.grad = None
+    grad_feats = on_device.grad.cpu()
+    grad_w = loss.proj.weight.grad.cpu()
     loss.proj.weight.grad = None
+    loss.to('cpu')
+    value = value.detach().cpu()
 
     emb = loss.proj(feats)
     preds = scores.argmax(1)

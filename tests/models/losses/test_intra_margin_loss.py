@@ -29,10 +29,10 @@ def _fifo_reference(loss, steps, mem):
 @pytest.mark.parametrize('K,B,mem,steps', [(60, 16, 512, 40),
                                            (400, 64, 2048, 40),
                                            (7, 16, 50, 6), (5, 8, 5, 3)])
-def test_matches_fifo_transcription(K, B, mem, steps):
+def test_matches_fifo_transcription(K, B, mem, steps, device):
     gen = torch.Generator().manual_seed(K + B + mem)
     torch.manual_seed(mem)
-    loss = IntraMarginContrastiveLoss(12, memory_size=mem)
+    loss = IntraMarginContrastiveLoss(12, memory_size=mem).to(device)
     batches = []
     for i in range(steps):
         b = B if i % 5 != 4 else B // 2 + 1  # short batches too
@@ -40,8 +40,8 @@ def test_matches_fifo_transcription(K, B, mem, steps):
                         torch.randint(0, K, (b, ), generator=gen)))
     values = []
     for feats, labels in batches:
-        values.append(loss(feats, labels))
-    expected = _fifo_reference(loss, batches, mem)
+        values.append(loss(feats.to(device), labels.to(device)).cpu())
+    expected = _fifo_reference(loss.to('cpu'), batches, mem)
     # compare the last few steps exactly (earlier ones are warm-up zeros)
     for got, want in zip(values, expected):
         if want is None:

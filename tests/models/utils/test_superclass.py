@@ -13,7 +13,7 @@ def _bank_to_tensor(bank, K):
 
 
 @pytest.mark.parametrize('K,B', [(60, 16), (400, 64)])
-def test_counting_matches_loop(K, B):
+def test_counting_matches_loop(K, B, device):
     gen = torch.Generator().manual_seed(K + B)
     bank = ref.empty_bank(K)
     counts = torch.zeros(K, K, dtype=torch.float64)
@@ -25,7 +25,8 @@ def test_counting_matches_loop(K, B):
             torch.rand(B, generator=gen) < 0.5, labels,
             pool[torch.randint(0, 6, (B, ), generator=gen)])
         ref.count_confusions(bank, labels, preds)
-        counts += confusion_increment(labels, preds, K)
+        counts += confusion_increment(labels.to(device), preds.to(device),
+                                      K).cpu()
     assert counts.sum() > 0
     torch.testing.assert_close(counts, _bank_to_tensor(bank, K), rtol=0,
                                atol=0)
@@ -45,7 +46,7 @@ def test_counting_hand_case():
 
 @pytest.mark.parametrize('K,high,density', [(60, 3, 0.08), (60, 50, 0.3),
                                             (400, 3, 0.02), (400, 50, 0.1)])
-def test_rebuild_matches_loop(K, high, density):
+def test_rebuild_matches_loop(K, high, density, device):
     # small integer counts: many ties and rows with < 10 non-zero entries,
     # which exercises the tie rule and classes inside their own superclass
     gen = torch.Generator().manual_seed(K * high)
@@ -54,7 +55,8 @@ def test_rebuild_matches_loop(K, high, density):
     counts.fill_diagonal_(0)
     bank = [{j: int(counts[k, j]) for j in range(K)} for k in range(K)]
     lists = ref.superclasses(bank, K)
-    members, tau = rebuild(counts.double())
+    members, tau = rebuild(counts.double().to(device))
+    members, tau = members.cpu(), tau.cpu()
     for k in range(K):
         assert torch.nonzero(members[k]).flatten().tolist() == lists[k]
         assert tau[k].item() == pytest.approx(ref.temperature(len(lists[k])))
