@@ -69,6 +69,9 @@ from aclnet_mm.models.losses.inter_affinity_loss import \
 from aclnet_mm.models.losses.intra_margin_loss import \
     IntraMarginContrastiveLoss
 
+# beside this script (on sys.path when it runs as a script)
+from bench_env import available_cores, cpu_model, load_average  # noqa: E402
+
 #: (name, K, B, layout, V, memory_size)
 SETTINGS = (
     ('K=60 B=16 V=25', 60, 16, 'nturgb+d', 25, 512),
@@ -140,31 +143,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         if value is not None and value < 1:
             parser.error(f'--{name} must be >= 1, got {value}')
     return args
-
-
-def cpu_model() -> str:
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.lower().startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or 'unknown'
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def load_average() -> str:
-    try:
-        return ' '.join(f'{x:.2f}' for x in os.getloadavg())
-    except (AttributeError, OSError):
-        return 'n/a'
 
 
 class Bench:
