@@ -156,9 +156,9 @@ def load_from_local(filename: str, map_location: Any = None) -> Any:
 
 
 def load_from_http(filename: str,
-                    map_location: Any = None,
-                    model_dir: str = None,
-                    progress: bool = os.isatty(0)) -> Any:
+                   map_location: Any = None,
+                   model_dir: str = None,
+                   progress: bool = os.isatty(0)) -> Any:
     """MMEngine's http(s) scheme (and model zoo URLs), loading safely.
 
     MMEngine fetches URLs with ``torch.hub.load_state_dict_from_url``,

@@ -67,8 +67,8 @@ def test_reid_config_trains_and_reports_cmc_and_map(tmp_path):
         'log_level': 'WARNING',
     })
     for loader in ('train', 'val', 'test'):
-        cfg[f'{loader}_dataloader'].update(num_workers=0,
-                                          persistent_workers=False)
+        cfg[f'{loader}_dataloader'].update(
+            num_workers=0, persistent_workers=False)
         cfg[f'{loader}_dataloader'].dataset.ann_file = ann
     runner = Runner.from_cfg(cfg)
     runner.train()

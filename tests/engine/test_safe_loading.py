@@ -136,7 +136,7 @@ def test_show_superclasses_refuses_crafted_checkpoint(tmp_path):
 
 
 def test_explicit_opt_out_loads_a_trusted_legacy_file(tmp_path,
-                                                       monkeypatch):
+                                                      monkeypatch):
     marker = tmp_path / 'payload_ran'
     evil = _evil_checkpoint(tmp_path / 'legacy.pth', marker)
     monkeypatch.setenv(TRUST_ENV, '1')

@@ -48,8 +48,9 @@ def test_losses_run_in_float32_under_autocast(device, loss_key):
     feats = torch.randn(4, loss.proj.in_features, device=device)
     labels = torch.tensor([0, 1, 2, 3], device=device)
     scores = torch.randn(4, 4, device=device)
-    args = (feats, labels, scores) if loss_key == 'loss_inter' else (feats,
-                                                                      labels)
+    args = (feats, labels)
+    if loss_key == 'loss_inter':
+        args = args + (scores, )
     before = copy.deepcopy(loss.state_dict())
     want = loss(*args)
     loss.load_state_dict(before)

@@ -51,7 +51,6 @@ Example::
 """
 import argparse
 import math
-import os
 import platform
 import statistics
 import sys
@@ -70,7 +69,8 @@ from aclnet_mm.models.losses.intra_margin_loss import \
     IntraMarginContrastiveLoss
 
 # beside this script (on sys.path when it runs as a script)
-from bench_env import available_cores, cpu_model, load_average  # noqa: E402
+from bench_env import (available_cores, cpu_model,  # noqa: E402 isort: skip
+                       load_average)
 
 #: (name, K, B, layout, V, memory_size)
 SETTINGS = (

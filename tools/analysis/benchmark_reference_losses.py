@@ -29,8 +29,8 @@ from aclnet_mm.models.losses import (InterAffinityContrastiveLoss,
                                      IntraMarginContrastiveLoss)
 
 #: (name, K, B, V, memory)
-SETTINGS = (('K=60 B=16', 60, 16, 25, 512), ('K=400 B=64', 400, 64, 20,
-                                               2048))
+SETTINGS = (('K=60 B=16', 60, 16, 25, 512),
+            ('K=400 B=64', 400, 64, 20, 2048))
 REF_FILES = dict(
     inter='aclnet/models/losses/Inter_Affinitive_Contrastive_Loss.py',
     intra='aclnet/models/losses/Intra_Affinitive_Contrastive_Loss.py')

@@ -17,8 +17,9 @@ frames, persons and layout. The models:
 Timing: the machine's speed may drift during a run, so the models are
 interleaved: every round runs one step of each model, in a rotated order.
 ``GFLOP`` is torch's count of one step (forward + backward; convolutions,
-matmuls). ``ratio`` is the median over rounds of STGCN++'s step time divided by the
-model's (its clips/s relative to STGCN++), and ``ACL overhead`` the median
+matmuls). ``ratio`` is the median over rounds of STGCN++'s step time
+divided by the model's (its clips/s relative to STGCN++), and
+``ACL overhead`` the median
 over rounds of ``aclnet / aclnet_ce - 1``: both are paired within a round.
 On CUDA every step ends with a synchronize and the peak memory of each
 model's steps is reported.
@@ -40,14 +41,15 @@ import time
 from typing import Dict, List, Optional
 
 import torch
-
-import aclnet_mm  # noqa: F401  (shims and registration come first)
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
 
+import aclnet_mm  # noqa: F401  (shims and registration come first)
+
 # beside this script (on sys.path when it runs as a script)
-from bench_env import available_cores, cpu_model, load_average  # noqa: E402
+from bench_env import (available_cores, cpu_model,  # noqa: E402 isort: skip
+                       load_average)
 
 PRECISIONS = {'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -286,8 +288,8 @@ def main(argv: Optional[List[str]] = None) -> int:
               f'{med * 1e3:>9.1f} '
               f'{args.batch / med:>8.1f} {peak:>9} {_fmt_ratio(ratios):>10}')
     if 'aclnet' in by_name and 'aclnet_ce' in by_name:
-        over = [100 * (a / c - 1) for a, c in zip(by_name['aclnet'].times,
-                                                   by_name['aclnet_ce'].times)]
+        pairs = zip(by_name['aclnet'].times, by_name['aclnet_ce'].times)
+        over = [100 * (a / c - 1) for a, c in pairs]
         print(f'ACL overhead (aclnet vs aclnet_ce, paired): '
               f'{statistics.median(over):+.1f} %')
     if 'ctrgcn' not in cfgs:

@@ -82,7 +82,7 @@ def ann(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize('num_workers', [0, 2])
 def test_resume_is_exact_with_random_augmentation(tmp_path, ann,
-                                                   num_workers):
+                                                  num_workers):
     straight = Runner.from_cfg(
         _cfg(tmp_path / f'straight{num_workers}', ann, num_workers))
     straight.train()
