@@ -20,6 +20,8 @@ BODY_PARTS: Dict[str, Tuple[Tuple[int, ...], ...]] = {
     'coco_new':
     _COCO_PARTS,
     'openpose': ((5, 6, 7), (11, 12, 13), (2, 3, 4), (8, 9, 10)),
+    'kinect_v1': ((4, 5, 6, 7), (12, 13, 14, 15), (8, 9, 10, 11),
+                  (16, 17, 18, 19)),
 }
 
 
@@ -47,8 +49,9 @@ class PartDrop(BaseTransform):
     Args:
         p (float): Probability of dropping a part. Defaults to 0.2.
         layout (str | dict): Skeleton layout, one of 'nturgb+d', 'coco',
-            'coco_new', 'openpose', or a dict with ``num_node``, ``inward``
-            and ``center`` (then ``parts`` is required).
+            'coco_new', 'openpose', 'kinect_v1', or a dict with
+            ``num_node``, ``inward`` and ``center`` (then ``parts`` is
+            required).
             Defaults to ``'nturgb+d'``.
         parts (Sequence[Sequence[int]], optional): Joint-index groups to
             choose from, used instead of the layout's four limbs.

@@ -5,6 +5,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from aclnet_mm.models.utils.kinect_v1_layout import (KINECT_V1_LEFT,
+                                                     KINECT_V1_RIGHT)
 from aclnet_mm.models.utils.layouts import LayoutType, get_layout
 
 Pair = Tuple[int, int]
@@ -24,6 +26,8 @@ FLIP_PAIRS: Dict[str, Tuple[Pair, ...]] = {
     _COCO_PAIRS,
     'openpose':
     ((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13), (14, 15), (16, 17)),
+    'kinect_v1':
+    tuple(zip(KINECT_V1_LEFT, KINECT_V1_RIGHT)),
 }
 
 
@@ -65,8 +69,9 @@ class SpatialFlip(BaseTransform):
 
     Args:
         layout (str | dict): Skeleton layout, one of 'nturgb+d', 'coco',
-            'coco_new', 'openpose', or a dict with ``num_node``, ``inward``
-            and ``center`` (then ``permutation`` is required).
+            'coco_new', 'openpose', 'kinect_v1', or a dict with
+            ``num_node``, ``inward`` and ``center`` (then ``permutation`` is
+            required).
             Defaults to ``'nturgb+d'``.
         p (float): Probability of swapping. Defaults to 0.5.
         permutation (Sequence[int], optional): Explicit new joint order of

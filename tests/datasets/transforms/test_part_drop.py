@@ -69,13 +69,15 @@ def test_user_parts_on_chain():
     assert 'parts=((1, 2),)' in repr(drop)
 
 
-@pytest.mark.parametrize('layout, num_node', [('coco', 17), ('coco_new', 20),
-                                              ('openpose', 18)])
-def test_other_layouts_drop_a_limb(layout, num_node):
+@pytest.mark.parametrize('layout, num_node, limb', [('coco', 17, 3),
+                                                    ('coco_new', 20, 3),
+                                                    ('openpose', 18, 3),
+                                                    ('kinect_v1', 20, 4)])
+def test_other_layouts_drop_a_limb(layout, num_node, limb):
     np.random.seed(0)
     out = PartDrop(p=1., layout=layout).transform(_sample(num_node))
     zero = np.all(out['keypoint'] == 0, axis=(0, 1, 3))
-    assert zero.sum() == 3
+    assert zero.sum() == limb
 
 
 def test_bad_args():

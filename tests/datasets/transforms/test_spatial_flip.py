@@ -10,7 +10,13 @@ NTU_ORDER = [
     23, 24, 21, 22
 ]
 OPENPOSE_ORDER = [0, 1, 5, 6, 7, 2, 3, 4, 11, 12, 13, 8, 9, 10, 15, 14, 17, 16]
-NUM_NODE = {'nturgb+d': 25, 'coco': 17, 'coco_new': 20, 'openpose': 18}
+NUM_NODE = {
+    'nturgb+d': 25,
+    'coco': 17,
+    'coco_new': 20,
+    'openpose': 18,
+    'kinect_v1': 20
+}
 
 
 def _sample(num_node, seed=0):
@@ -91,3 +97,10 @@ def test_bad_args():
         SpatialFlip(layout='kinect')
     with pytest.raises(ValueError):
         SpatialFlip(p=1.).transform(_sample(17))
+
+
+def test_kinect_v1_swaps_limbs_and_keeps_the_spine():
+    perm = SpatialFlip(layout='kinect_v1', p=1.).permutation
+    assert perm[4] == 8 and perm[8] == 4  # shoulders
+    assert perm[15] == 19 and perm[19] == 15  # feet
+    assert list(perm[:4]) == [0, 1, 2, 3]  # hip centre, spine, neck, head
