@@ -31,7 +31,8 @@ model = dict(
         loss_intra=dict(memory_size=128)))
 custom_hooks = [
     dict(type='EpochSeedHook'),
-    dict(type='SuperclassRebuildHook', start_epoch=start_epoch)
+    dict(type='SuperclassRebuildHook', start_epoch=start_epoch),
+    dict(type='SuperclassStatsHook')  # acl/* scalars for the visualizer
 ]
 
 dataset_type = 'SyntheticActionDataset'

@@ -26,7 +26,8 @@ model = dict(
         loss_intra=dict(memory_size=128)))
 custom_hooks = [
     dict(type='EpochSeedHook'),
-    dict(type='SuperclassRebuildHook', start_epoch=10)
+    dict(type='SuperclassRebuildHook', start_epoch=10),
+    dict(type='SuperclassStatsHook')
 ]
 train_dataloader = dict(
     num_workers=0, persistent_workers=False,

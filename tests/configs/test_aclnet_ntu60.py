@@ -42,7 +42,8 @@ def test_ntu60_config_recipe_and_steps(tmp_path):
     assert cfg.param_scheduler[0].convert_to_iter_based
     assert cfg.custom_hooks == [
         dict(type='EpochSeedHook'),
-        dict(type='SuperclassRebuildHook', start_epoch=30)
+        dict(type='SuperclassRebuildHook', start_epoch=30),
+        dict(type='SuperclassStatsHook')
     ]
     assert cfg.train_dataloader.persistent_workers is False  # exact resume
     assert cfg.model.cls_head.loss_intra.memory_size == 512

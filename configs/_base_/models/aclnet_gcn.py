@@ -37,5 +37,6 @@ model = dict(
 # epoch from (seed, epoch, rank), so --resume continues exactly.
 custom_hooks = [
     dict(type='EpochSeedHook'),
-    dict(type='SuperclassRebuildHook', start_epoch=30)
+    dict(type='SuperclassRebuildHook', start_epoch=30),
+    dict(type='SuperclassStatsHook')  # acl/* scalars for the visualizer
 ]
