@@ -5,7 +5,8 @@ from typing import Optional
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
+
+from .head_lookup import find_head
 
 
 @HOOKS.register_module()
@@ -46,12 +47,7 @@ class SuperclassRebuildHook(Hook):
         self.head_attr = head_attr
 
     def _head(self, runner):
-        model = runner.model
-        if is_model_wrapper(model):
-            model = model.module
-        head = model
-        for name in self.head_attr.split('.'):
-            head = getattr(head, name, None)
+        head = find_head(runner, self.head_attr)
         if head is None or not hasattr(head, 'rebuild_superclasses'):
             raise TypeError(
                 f'SuperclassRebuildHook needs model.{self.head_attr} with '

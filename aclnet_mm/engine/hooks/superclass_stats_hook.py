@@ -4,7 +4,8 @@ from typing import Dict, Optional
 import torch
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+
+from .head_lookup import find_head
 
 PREFIX = 'acl/'
 
@@ -73,13 +74,7 @@ class SuperclassStatsHook(Hook):
         self._mass = 0.
 
     def _head(self, runner):
-        model = runner.model
-        if is_model_wrapper(model):
-            model = model.module
-        head = model
-        for name in self.head_attr.split('.'):
-            head = getattr(head, name, None)
-        return head
+        return find_head(runner, self.head_attr)
 
     def before_train_epoch(self, runner) -> None:
         inter = getattr(self._head(runner), 'loss_inter', None)
