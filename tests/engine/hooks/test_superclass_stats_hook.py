@@ -56,3 +56,22 @@ def test_scalars_json_after_a_tiny_run(tmp_path):
     assert acl[-1]['acl/memory_fill'] == pytest.approx(
         float(intra.filled) / intra.memory_size)
     assert 0 <= acl[-1]['acl/table_jaccard'] <= 1
+
+
+def test_tensorboard_backend_gets_the_scalars(tmp_path):
+    pytest.importorskip('tensorboard')  # the [tensorboard] extra
+    from tensorboard.backend.event_processing.event_accumulator import \
+        EventAccumulator
+    ann = make_pose_pickle(tmp_path / 'tiny.pkl')
+    cfg = tiny_cfg(tmp_path / 'run', ann, max_epochs=2, start_epoch=1,
+                   extra_hooks=[dict(type='SuperclassStatsHook')])
+    cfg['visualizer'] = dict(
+        type='Visualizer', vis_backends=[dict(type='TensorboardVisBackend')])
+    Runner.from_cfg(cfg).train()
+    (events, ) = glob.glob(str(tmp_path / 'run' / '*' / 'vis_data' /
+                               'events.out.tfevents.*'))
+    acc = EventAccumulator(events)
+    acc.Reload()
+    tags = acc.Tags()['scalars']
+    assert 'acl/superclass_size_mean' in tags and 'acl/memory_fill' in tags
+    assert len(acc.Scalars('acl/memory_fill')) == 2  # one per epoch
