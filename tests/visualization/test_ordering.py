@@ -44,3 +44,21 @@ def test_one_sided_membership_links_and_confusion_orders_inside():
 def test_rejects_non_square():
     with pytest.raises(ValueError):
         superclass_order(np.zeros((3, 4), dtype=bool))
+
+
+def test_k400_confusion_figure_with_a_top_block(tmp_path):
+    from aclnet_mm.visualization import figures
+    rng = np.random.default_rng(0)
+    K = 400
+    groups = [rng.permutation(K)[:3] + 0 for _ in range(30)]
+    table = _table(K, groups)
+    confusion = rng.poisson(0.05, size=(K, K)) + 20 * table
+    order = superclass_order(table, confusion)
+    fig = figures.plot_confusion(confusion, order,
+                                 [f'class {k}' for k in range(K)], table,
+                                 top=60)
+    out = tmp_path / 'k400.png'
+    fig.savefig(out, dpi=60)
+    assert out.stat().st_size > 5000
+    ax = fig.axes[0]
+    assert len(ax.get_xticklabels()) == 60  # readable: names on the block
