@@ -25,9 +25,11 @@ model = dict(
     cls_head=dict(
         num_classes=num_classes,
         in_channels=32,
-        # 2 of 12 classes per superclass scales the paper's 10 of 60;
-        # with coincidence=1 classes join by sharing both neighbours.
-        loss_inter=dict(num_neighbors=2, coincidence=1),
+        # None: the superclass size scales with the classes
+        # (default_superclass_params): 2 neighbours and coincidence 1 for
+        # 12 classes, the paper's 10 and 4 scaled from 60; with
+        # coincidence=1 classes join by sharing both neighbours.
+        loss_inter=dict(num_neighbors=None, coincidence=None),
         loss_intra=dict(memory_size=128)))
 custom_hooks = [
     dict(type='EpochSeedHook'),

@@ -34,6 +34,9 @@ def test_demo_config_trains_above_chance(tmp_path):
 
     head = runner.model.cls_head
     inter = head.loss_inter
+    # the superclass size comes from the default rule, not the config
+    assert cfg.model.cls_head.loss_inter.num_neighbors is None
+    assert (inter.num_neighbors, inter.coincidence) == (2, 1)
     assert bool(inter.active) and inter.confusion.sum() > 0
     assert int(head.loss_intra.filled) == head.loss_intra.memory_size
     # superclasses were built; most members sit in the planted groups

@@ -8,7 +8,11 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.logging import MessageHub
 
+from ..utils.feature_affinity import feature_affinity
 from ..utils.layouts import LayoutType, get_layout
+
+#: Where the contrastive losses take their input from.
+AFFINITY_SOURCES = ('backbone', 'features', 'embedding')
 
 FeatType = Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]
 
@@ -19,16 +23,23 @@ class ACLHead(BaseHead):
 
     The training loss is ``loss_cls + loss_inter + loss_intra`` (each term
     already weighted by its config's ``loss_weight``; 1.0, 0.1 and 0.1 by
-    default) and each term is logged on its own. Both contrastive losses
-    read the backbone's affinity graph ``(N, V * V)``; their input size is
-    derived from ``layout``, so no dataset names are involved. At test time
-    only the classifier runs and clip scores are averaged as probabilities.
+    default) and each term is logged on its own. The contrastive losses
+    read, by ``affinity``: the backbone's affinity graph ``(N, V * V)``
+    (``'backbone'``, ACLGCN's second output), a graph derived from any
+    backbone's feature map (``'features'``, see
+    :func:`~aclnet_mm.models.utils.feature_affinity.feature_affinity`; for
+    MMAction2's STGCN, STGCN++, AAGCN), or the pooled embedding ``(N, C)``
+    (``'embedding'``). The graph size is derived from ``layout``, so no
+    dataset names are involved. At test time only the classifier runs and
+    clip scores are averaged as probabilities.
 
     Args:
         num_classes (int): Number of classes ``K``.
         in_channels (int): Channels of the backbone feature map.
         layout (str | dict): The skeleton layout of the backbone (sets
             ``V``). Defaults to ``'nturgb+d'``.
+        affinity (str): ``'backbone'``, ``'features'`` or ``'embedding'``
+            (see above). Defaults to ``'backbone'``.
         loss_cls (dict): Classification loss. Defaults to
             ``dict(type='CrossEntropyLoss')``.
         loss_inter (dict, optional): Config of
@@ -55,6 +66,7 @@ class ACLHead(BaseHead):
                  num_classes: int,
                  in_channels: int,
                  layout: LayoutType = 'nturgb+d',
+                 affinity: str = 'backbone',
                  loss_cls: Optional[Dict] = None,
                  loss_inter: Optional[Dict] = dict(
                      type='InterAffinityContrastiveLoss', loss_weight=0.1),
@@ -73,8 +85,13 @@ class ACLHead(BaseHead):
             average_clips=average_clips,
             init_cfg=init_cfg,
             **kwargs)
+        if affinity not in AFFINITY_SOURCES:
+            raise ValueError(f'affinity must be one of {AFFINITY_SOURCES}, '
+                             f'got {affinity!r}')
+        self.affinity = affinity
         num_nodes = get_layout(layout)['num_node']
-        self.graph_channels = num_nodes * num_nodes
+        self.graph_channels = (in_channels if affinity == 'embedding' else
+                               num_nodes * num_nodes)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else None
         self.check_finite = check_finite
         self.fc = nn.Linear(in_channels, num_classes)
@@ -131,10 +148,7 @@ class ACLHead(BaseHead):
             dict: ``loss_cls``, ``loss_inter``, ``loss_intra`` and the
             top-k accuracies.
         """
-        if not isinstance(feats, (tuple, list)) or len(feats) != 2:
-            raise TypeError('ACLHead.loss needs the (feature map, affinity '
-                            'graph) pair that ACLGCN returns')
-        x, graph = feats
+        x, graph = self.affinity_input(feats)
         if graph.shape[-1] != self.graph_channels:
             raise ValueError(
                 f'ACLHead was built for an affinity graph of '
@@ -160,6 +174,27 @@ class ACLHead(BaseHead):
             self._raise_if_not_finite(
                 {k: v for k, v in losses.items() if k.startswith('loss')})
         return losses
+
+    def affinity_input(self, feats: FeatType):
+        """Split the backbone output into (feature map, loss input).
+
+        Returns:
+            tuple: The feature map ``(N, M, C, T, V)`` and what the
+            contrastive losses read: ``(N, V * V)`` or, for
+            ``affinity='embedding'``, ``(N, C)``.
+        """
+        pair = isinstance(feats, (tuple, list))
+        if self.affinity == 'backbone':
+            if not pair or len(feats) != 2:
+                raise TypeError(
+                    "ACLHead(affinity='backbone') needs the (feature map, "
+                    'affinity graph) pair that ACLGCN returns; for other '
+                    "backbones set affinity='features' or 'embedding'")
+            return feats[0], feats[1]
+        x = feats[0] if pair else feats
+        if self.affinity == 'features':
+            return x, feature_affinity(x)
+        return x, self.pool(x)
 
     @staticmethod
     def _raise_if_not_finite(tensors: Dict[str, torch.Tensor]) -> None:

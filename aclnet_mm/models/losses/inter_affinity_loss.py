@@ -1,5 +1,5 @@
 """Inter-class affinity contrastive loss of ACLNet (spec section 2.2)."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -7,7 +7,8 @@ from mmaction.registry import MODELS
 
 from ..utils.dist_utils import all_reduce_mean_
 from ..utils.precision import float32_forward
-from ..utils.superclass import confusion_increment, rebuild
+from ..utils.superclass import (confusion_increment,
+                                default_superclass_params, rebuild)
 
 _EPS = 1e-12
 
@@ -61,10 +62,13 @@ class InterAffinityContrastiveLoss(nn.Module):
         embed_channels (int): Projection size ``D``. Defaults to 256.
         momentum (float): Weight of the old prototype in the EMA.
             Defaults to 0.9.
-        num_neighbors (int): Most-confused classes per superclass.
-            Defaults to 10.
-        coincidence (int): A class joins ``S(k)`` when it shares more than
-            this many neighbours with ``k``. Defaults to 4.
+        num_neighbors (int, optional): Most-confused classes per
+            superclass. None (the default) scales it with ``num_classes``
+            (:func:`~aclnet_mm.models.utils.superclass.\
+default_superclass_params`: the paper's 10 from 60 classes up).
+        coincidence (int, optional): A class joins ``S(k)`` when it shares
+            more than this many neighbours with ``k``. None (the default)
+            scales it likewise (the paper's 4 from 60 classes up).
         size_bounds (Sequence[int]): Superclass sizes bounding the
             temperature steps. Defaults to ``(10, 20)``.
         temperatures (Sequence[float]): Temperatures per step. Defaults to
@@ -80,8 +84,8 @@ class InterAffinityContrastiveLoss(nn.Module):
                  num_classes: int,
                  embed_channels: int = 256,
                  momentum: float = 0.9,
-                 num_neighbors: int = 10,
-                 coincidence: int = 4,
+                 num_neighbors: Optional[int] = None,
+                 coincidence: Optional[int] = None,
                  size_bounds: Sequence[int] = (10, 20),
                  temperatures: Sequence[float] = (0.1, 0.5, 1.0),
                  self_negative: bool = False,
@@ -93,6 +97,9 @@ class InterAffinityContrastiveLoss(nn.Module):
             raise ValueError('temperatures needs one more entry than '
                              'size_bounds')
         self.num_classes = num_classes
+        rule = default_superclass_params(num_classes)
+        num_neighbors = rule[0] if num_neighbors is None else num_neighbors
+        coincidence = rule[1] if coincidence is None else coincidence
         self.momentum = momentum
         self.num_neighbors = num_neighbors
         self.coincidence = coincidence

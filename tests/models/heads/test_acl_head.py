@@ -185,3 +185,33 @@ def test_train_step_syncs_do_not_grow_with_batch_or_classes(
         counts.append(sorted(calls))
     assert counts[0] == counts[1]
     assert len(counts[0]) <= 12, counts[0]
+
+
+@pytest.mark.parametrize('affinity, width', [('features', 25 * 25),
+                                             ('embedding', 16)])
+def test_losses_on_any_backbone_output(affinity, width, device):
+    # a backbone that returns only its feature map (MMAction2's STGCN ...)
+    cfg = copy.deepcopy(TINY_MODEL)['cls_head']
+    cfg.update(affinity=affinity)
+    head = MODELS.build(cfg).to(device).train()
+    assert head.loss_inter.proj.in_features == width
+    head.loss_inter.superclass.fill_(True)
+    head.loss_inter.active.fill_(True)
+    head.loss_intra.filled.fill_(head.loss_intra.memory_size)
+    feats = torch.randn(4, 2, 16, 3, 25, device=device, requires_grad=True)
+    samples = _samples([0, 0, 1, 1])  # positives inside the batch
+    for s in samples:
+        s.gt_label = s.gt_label.to(device)
+    losses = head.loss(feats, samples)
+    assert float(losses['loss_inter']) > 0 and float(losses['loss_intra']) > 0
+    (losses['loss_inter'] + losses['loss_intra']).backward()
+    assert feats.grad.abs().sum() > 0  # the losses reach the backbone
+
+
+def test_backbone_affinity_needs_the_pair():
+    head = MODELS.build(copy.deepcopy(TINY_MODEL)['cls_head']).train()
+    with pytest.raises(TypeError, match="affinity='features'"):
+        head.loss(torch.randn(4, 2, 16, 3, 25), _samples([0, 1, 2, 3]))
+    with pytest.raises(ValueError, match='affinity must be one of'):
+        MODELS.build(dict(copy.deepcopy(TINY_MODEL)['cls_head'],
+                          affinity='graph'))

@@ -63,8 +63,9 @@ def test_matches_loop_transcription(K, B, V, self_negative, device):
 
 
 def test_self_in_superclass_quirk():
-    # K=4 and no counts: N(k) = all four classes, so every class is in its
-    # own superclass; with self_negative the positive is also a negative
+    # K=4, the paper's 10 neighbours and no counts: N(k) = all four
+    # classes, so every class is in its own superclass; with self_negative
+    # the positive is also a negative
     torch.manual_seed(0)
     feats = torch.randn(6, 9)
     labels = torch.tensor([0, 1, 2, 3, 0, 1])
@@ -72,7 +73,9 @@ def test_self_in_superclass_quirk():
     values = {}
     for flag in (False, True):
         torch.manual_seed(1)
-        loss = InterAffinityContrastiveLoss(9, 4, self_negative=flag)
+        loss = InterAffinityContrastiveLoss(9, 4, num_neighbors=10,
+                                            coincidence=4,
+                                            self_negative=flag)
         loss.rebuild_superclasses()
         assert loss.superclass.all()
         values[flag] = loss(feats, labels, scores)
@@ -134,3 +137,21 @@ def test_buffers_in_state_dict():
     for name in ('prototypes', 'confusion', 'superclass', 'temperature',
                  'counting', 'active'):
         assert name in keys
+
+
+def test_default_superclass_params_scale_with_the_classes():
+    from aclnet_mm.models.utils.superclass import default_superclass_params
+    assert default_superclass_params(60) == (10, 4)  # the paper
+    assert default_superclass_params(400) == (10, 4)
+    assert default_superclass_params(120) == (10, 4)
+    assert default_superclass_params(12) == (2, 1)  # the demo's choice
+    assert default_superclass_params(10) == (2, 1)
+    assert default_superclass_params(6) == (1, 0)
+    assert default_superclass_params(1) == (1, 0)
+    for K in range(1, 500):
+        n, c = default_superclass_params(K)
+        assert 1 <= n <= 10 and 0 <= c < n
+    loss = InterAffinityContrastiveLoss(16, 12)
+    assert (loss.num_neighbors, loss.coincidence) == (2, 1)
+    loss = InterAffinityContrastiveLoss(16, 60)
+    assert (loss.num_neighbors, loss.coincidence) == (10, 4)
