@@ -5,12 +5,12 @@
 
 The exported graph is the test-time recognizer, backbone + classifier
 (no losses): ``clips (N, clips, M, T, V, C) -> scores (N, K)``, the clip
-average of ``mim test``; batch, clips and frames are dynamic. After the export it
-prints the largest absolute difference between onnxruntime and PyTorch on
-random inputs at two batch sizes and two frame counts and, with ``--real
-N``, on the first N clips of the config's test split, then the CPU latency
-per clip of both, measured interleaved in this run. Exit code 1 when a
-difference exceeds ``--tolerance`` (1e-4). Needs the ``[deploy]`` extra.
+average of ``mim test``; batch, clips and frames are dynamic. After the
+export it prints the largest absolute difference between onnxruntime and
+PyTorch on random inputs at two batch sizes and two frame counts and, with
+``--real N``, on the first N clips of the config's test split, then the
+CPU latency per clip of both, measured interleaved in this run. Exit code 1
+when a difference exceeds ``--tolerance`` (1e-4). Needs the ``[deploy]`` extra.
 """
 import argparse
 import statistics
