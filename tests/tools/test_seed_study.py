@@ -30,12 +30,14 @@ def _fake_run(root, name, accs):
 def test_table_from_finished_runs(tmp_path, capsys, monkeypatch):
     tool = _tool()
     monkeypatch.setattr(tool, 'RUNS', ('configs/x/model_a.py', ))
+    # (RUNS is read as the --configs default when main parses its args)
     for seed, final in ((0, 0.5), (1, 0.7)):
         _fake_run(tmp_path, f'model_a_ce_seed{seed}', [0.1, final])
         _fake_run(tmp_path, f'model_a_acl_seed{seed}', [0.2, final + 0.1])
-    assert tool.final_top1(str(tmp_path / 'model_a_ce_seed1')) == \
+    assert tool.final_metric(str(tmp_path / 'model_a_ce_seed1')) == \
         pytest.approx(70.)
-    assert tool.main([str(tmp_path), '--seeds', '0', '1']) == 0
+    assert tool.main([str(tmp_path), '--seeds', '0', '1', '--configs',
+                      'configs/x/model_a.py']) == 0
     rows = [ln.split() for ln in capsys.readouterr().out.splitlines()[1:]]
     assert rows[0][:4] == ['model_a', 'ce', '60.0', '14.1']
     assert rows[1][:4] == ['model_a', 'acl', '70.0', '14.1']

@@ -1,12 +1,16 @@
 """Backbone + CE against backbone + ACL losses, several seeds, one table.
 
     python tools/analysis/seed_study.py OUT_DIR [--seeds 0 1 2] [--jobs 2]
+        [--configs C ...] [--metric acc/top1 --scale 100]
 
 Trains every (config, variant, seed) of :data:`RUNS` with ``mim train``
 (the ``ce`` variant sets ``loss_inter`` and ``loss_intra`` to None; the
 schedule is the same), at most ``--jobs`` at a time with one torch thread
 each, then prints mean and standard deviation of the final validation
-top-1 per config and variant, and each seed's value. Runs whose
+``--metric`` (times ``--scale``; default top-1 in %) per config and
+variant, and each seed's value. For the PsyMo gait check:
+``--configs configs/psymo/stgcnpp_acl_psymo_gait.py
+configs/psymo/aclnet_psymo_gait.py --metric gait/mean --scale 1``. Runs whose
 ``OUT_DIR/<name>/done`` exists are not repeated. Data:
 ``data/kinect_actions/{utkinect_ntu25,florence3d_15j}.pkl``.
 """
@@ -25,13 +29,14 @@ RUNS = ('configs/kinect_actions/stgcnpp_acl_utkinect.py',
 CE = ['model.cls_head.loss_inter=None', 'model.cls_head.loss_intra=None']
 
 
-def final_top1(work_dir: str) -> float:
+def final_metric(work_dir: str, key: str = 'acc/top1',
+                 scale: float = 100.) -> float:
+    """The last logged value of ``key`` in a run's scalars.json."""
     (path, ) = glob.glob(os.path.join(work_dir, '*', 'vis_data',
                                       'scalars.json'))
     with open(path) as f:
-        acc = [json.loads(line)['acc/top1'] for line in f
-               if '"acc/top1"' in line]
-    return 100 * acc[-1]
+        values = [json.loads(line)[key] for line in f if f'"{key}"' in line]
+    return scale * values[-1]
 
 
 def main(argv=None) -> int:
@@ -39,9 +44,12 @@ def main(argv=None) -> int:
     parser.add_argument('out')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--jobs', type=int, default=2)
+    parser.add_argument('--configs', nargs='+', default=list(RUNS))
+    parser.add_argument('--metric', default='acc/top1')
+    parser.add_argument('--scale', type=float, default=100.)
     args = parser.parse_args(argv)
     todo = []
-    for config in RUNS:
+    for config in args.configs:
         for variant in ('ce', 'acl'):
             for seed in args.seeds:
                 name = (f'{os.path.basename(config)[:-3]}_{variant}_'
@@ -65,8 +73,9 @@ def main(argv=None) -> int:
         running.append(subprocess.Popen(cmd, shell=True, env=env))
     for p in running:
         p.wait()
-    print(f'{"config":<24} {"variant":<8} {"mean":>6} {"std":>5}  per seed')
-    for config in RUNS:
+    print(f'{"config":<24} {"variant":<8} {"mean":>6} {"std":>5}  per seed'
+          f' ({args.metric})')
+    for config in args.configs:
         for variant in ('ce', 'acl'):
             values = []
             for seed in args.seeds:
@@ -74,7 +83,8 @@ def main(argv=None) -> int:
                         f'seed{seed}')
                 work = os.path.join(args.out, name)
                 if os.path.exists(os.path.join(work, 'done')):
-                    values.append(final_top1(work))
+                    values.append(
+                        final_metric(work, args.metric, args.scale))
             if not values:
                 continue
             std = statistics.stdev(values) if len(values) > 1 else 0.
