@@ -14,7 +14,8 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .checked_pose_dataset import CheckedPoseDataset
-from .sample_checks import check_split
+from .sample_checks import (InvalidSampleError, check_pose_sample,
+                            check_split)
 
 # Per-annotation fields only used by the ``valid_ratio`` filter; dropped once
 # it has run (as PYSKL does) so the serialized data list stays small.
@@ -230,19 +231,13 @@ class KineticsPoseDataset(CheckedPoseDataset):
             raise ValueError(
                 f'keypoint of sample {name!r} in kpfile {path} has shape '
                 f'{keypoint.shape}, expected (N, V, 3)')
-        if not len(keypoint):
-            raise ValueError(f'sample {name!r} in kpfile {path} has no '
-                             'skeletons')
-        if self.num_joints is not None and (keypoint.shape[1] !=
-                                            self.num_joints):
-            raise ValueError(
-                f'sample {name!r} in kpfile {path} has '
-                f'{keypoint.shape[1]} joints, the layout has '
-                f'{self.num_joints}')
-        if not np.isfinite(keypoint).all():
-            raise ValueError(
-                f'sample {name!r} in kpfile {path} has '
-                f'{int((~np.isfinite(keypoint)).sum())} non-finite values')
+        # the skeletons as one person's frames: the shared sample checks
+        # (at least one, joint count, finite values) apply as they are
+        problem = check_pose_sample(dict(keypoint=keypoint[None]),
+                                    num_joints=self.num_joints)
+        if problem is not None:
+            raise InvalidSampleError(
+                f'sample {name!r} in kpfile {path} {problem[1]}')
         num_skeletons = keypoint.shape[0]
         for key in ('frame_inds', 'anno_inds'):
             inds = entry.get(key, data_info.get(key))

@@ -1,9 +1,11 @@
 import os
 import pickle
 
+import numpy as np
 import pytest
 from kinetics_fixture import V, make_k400_fixture
 
+from aclnet_mm.datasets import InvalidSampleError
 from aclnet_mm.datasets.pyskl_kinetics_dataset import KineticsPoseDataset
 
 
@@ -162,3 +164,26 @@ def test_rejects_bad_arguments(k400):
         KineticsPoseDataset(ann_file, [], box_thr=0.55, split='train')
     with pytest.raises(ValueError, match="'test'.*available"):
         KineticsPoseDataset(ann_file, [], split='test')
+
+
+@pytest.mark.parametrize('damage, message', [
+    (lambda kp: kp[:0], 'has no frames'),
+    (lambda kp: kp[:, :-2], f'has {V - 2} joints, the layout has {V}'),
+    (lambda kp: np.where(np.arange(kp.shape[0])[:, None, None] == 3,
+                         np.nan, kp), f'has {V * 3} non-finite'),
+])
+def test_kpfile_keypoints_are_checked_when_read(k400, damage, message):
+    ann_file, _, root = k400
+    part_1 = os.path.join(root, 'kpfiles', 'part_1.pkl')
+    with open(part_1, 'rb') as f:
+        content = pickle.load(f)
+    content['clip_2']['keypoint'] = damage(content['clip_2']['keypoint'])
+    with open(part_1, 'wb') as f:
+        pickle.dump(content, f)
+    dataset = KineticsPoseDataset(ann_file, [], kpfile_root=root,
+                                  split='val', num_joints=V)
+    assert len(dataset) == 1  # the val split is clip_2
+    with pytest.raises(InvalidSampleError,
+                       match=rf"sample 'clip_2' in kpfile .*part_1\.pkl "
+                       rf'{message}'):
+        dataset.get_data_info(0)
