@@ -33,6 +33,8 @@ import numpy as np
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
 from aclnet_mm.engine import UnsafeCheckpointError, safe_torch_load
 from aclnet_mm.visualization import figures, superclass_order
+from aclnet_mm.visualization.checkpoint_state import (class_names,
+                                                      load_inter_state)
 
 
 def parse_args(argv=None):
@@ -66,20 +68,11 @@ def _fail(message: str):
     raise SystemExit(f'plot_acl.py: {message}')
 
 
-def _state(checkpoint: str):
+def _inter_state(checkpoint: str):
     try:
-        ckpt = safe_torch_load(checkpoint)
-    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        return load_inter_state(checkpoint)[0]
+    except (FileNotFoundError, UnsafeCheckpointError, ValueError) as err:
         _fail(str(err))
-    return ckpt.get('state_dict', ckpt)
-
-
-def _find(state, suffix):
-    keys = [k for k in state if k.endswith(suffix)]
-    if len(keys) != 1:
-        _fail(f'expected one "*{suffix}" in the checkpoint, found {keys}: '
-              'is it an ACLNet checkpoint with the inter loss?')
-    return state[keys[0]].cpu().numpy()
 
 
 def _config(path):
@@ -90,18 +83,10 @@ def _config(path):
 
 
 def _names(cfg, K, label_map):
-    if label_map:
-        with open(label_map) as f:
-            names = [line.strip() for line in f if line.strip()]
-        if len(names) != K:
-            _fail(f'{label_map} has {len(names)} names, the model {K} '
-                  'classes')
-        return names
-    from mmaction.registry import DATASETS
-    dataset = DATASETS.get(cfg.train_dataloader.dataset.type)
-    meta = getattr(dataset, 'METAINFO', None) or {}
-    names = list(meta.get('classes', []))
-    return names if len(names) == K else [str(k) for k in range(K)]
+    try:
+        return class_names(cfg, K, label_map)
+    except ValueError as err:
+        _fail(str(err))
 
 
 def _save(fig, out, dpi=150):
@@ -112,10 +97,9 @@ def _save(fig, out, dpi=150):
 
 def cmd_table(args, kind):
     cfg = _config(args.config)
-    state = _state(args.checkpoint)
-    members = _find(state, 'loss_inter.superclass').astype(bool)
-    confusion = _find(state, 'loss_inter.confusion')
-    if not bool(_find(state, 'loss_inter.active')):
+    inter = {k: v.numpy() for k, v in _inter_state(args.checkpoint).items()}
+    members, confusion = inter['superclass'], inter['confusion']
+    if not bool(inter['active']):
         print('note: the inter loss is not active yet (before start_epoch):'
               ' no superclasses in this checkpoint')
     K = members.shape[0]
@@ -125,7 +109,7 @@ def cmd_table(args, kind):
         fig = figures.plot_confusion(confusion, order, names, members,
                                      top=args.top)
     else:
-        tau = _find(state, 'loss_inter.temperature')
+        tau = inter['temperature']
         fig = figures.plot_superclass_graph(members, tau, order, names)
     _save(fig, args.out, args.dpi)
 
@@ -140,8 +124,12 @@ def cmd_affinity(args):
     from mmaction.registry import MODELS
     cfg = _config(args.config)
     model = MODELS.build(cfg.model)
-    state = _state(args.checkpoint)
-    missing, _ = model.load_state_dict(state, strict=False)
+    try:
+        ckpt = safe_torch_load(args.checkpoint)
+    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        _fail(str(err))
+    missing, _ = model.load_state_dict(ckpt.get('state_dict', ckpt),
+                                       strict=False)
     if missing:
         _fail(f'the checkpoint does not fit the config: missing {missing[:5]}')
     model.to(torch.device(args.device))

@@ -14,8 +14,10 @@ import argparse
 import torch
 
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
-from aclnet_mm.engine import UnsafeCheckpointError, safe_torch_load
-from mmaction.registry import DATASETS
+from aclnet_mm.engine import UnsafeCheckpointError
+from aclnet_mm.visualization.checkpoint_state import (class_names,
+                                                      dataset_metainfo,
+                                                      load_inter_state)
 from mmaction.utils import register_all_modules
 from mmengine.config import Config
 
@@ -29,37 +31,24 @@ def parse_args():
     return parser.parse_args()
 
 
-def _find(state, suffix):
-    keys = [k for k in state if k.endswith(suffix)]
-    if len(keys) != 1:
-        raise SystemExit(f'expected one "*{suffix}" in the checkpoint, '
-                         f'found {keys}')
-    return state[keys[0]]
-
-
 def main():
     args = parse_args()
     register_all_modules()
     cfg = Config.fromfile(args.config)
     try:
-        ckpt = safe_torch_load(args.checkpoint)  # weights_only=True
-    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        inter, meta = load_inter_state(args.checkpoint)  # weights_only=True
+    except (FileNotFoundError, UnsafeCheckpointError, ValueError) as err:
         raise SystemExit(f'show_superclasses.py: {err}')
-    state = ckpt.get('state_dict', ckpt)
-    members = _find(state, 'loss_inter.superclass').bool()
-    tau = _find(state, 'loss_inter.temperature')
-    confusion = _find(state, 'loss_inter.confusion')
-    active = bool(_find(state, 'loss_inter.active'))
+    members, tau = inter['superclass'], inter['temperature']
+    confusion, active = inter['confusion'], bool(inter['active'])
     K = members.shape[0]
 
-    dataset_cls = DATASETS.get(cfg.train_dataloader.dataset.type)
-    meta = getattr(dataset_cls, 'METAINFO', {}) or {}
-    names = list(meta.get('classes', [])) or [str(k) for k in range(K)]
-    groups = meta.get('groups')
+    names = class_names(cfg, K)
+    groups = dataset_metainfo(cfg).get('groups')
     group_of = ({c: g for g, cs in enumerate(groups) for c in cs}
                 if groups else None)
 
-    print(f'{args.checkpoint}: epoch {ckpt.get("meta", {}).get("epoch")}, '
+    print(f'{args.checkpoint}: epoch {meta.get("epoch")}, '
           f'{K} classes, inter loss active: {active}')
     if not active:
         print('no superclasses built yet (before start_epoch)')
