@@ -110,7 +110,7 @@ def _refusal(source: str, err: Exception) -> UnsafeCheckpointError:
         'weights_only=False (that lets the file run code).')
 
 
-def _load(load_fn: Callable, source: str, **kwargs) -> Any:
+def _load(load_fn: Callable, source: str) -> Any:
     """Run ``load_fn(weights_only=...)`` safely, or trusted if opted out."""
     if trusted():
         print_log(
@@ -118,10 +118,10 @@ def _load(load_fn: Callable, source: str, **kwargs) -> Any:
             '(the file can run code)',
             logger='current',
             level=logging.WARNING)
-        return load_fn(weights_only=False, **kwargs)
+        return load_fn(weights_only=False)
     try:
         with torch.serialization.safe_globals(CHECKPOINT_SAFE_GLOBALS):
-            return load_fn(weights_only=True, **kwargs)
+            return load_fn(weights_only=True)
     except pickle.UnpicklingError as err:
         raise _refusal(source, err) from None
 

@@ -28,6 +28,9 @@ import aclnet_mm  # noqa: F401  (shims and registration come first)
 from aclnet_mm.models.losses import (InterAffinityContrastiveLoss,
                                      IntraMarginContrastiveLoss)
 
+# beside this script (on sys.path when it runs as a script)
+from benchmark_train import steady_losses  # noqa: E402 isort: skip
+
 #: (name, K, B, V, memory)
 SETTINGS = (('K=60 B=16', 60, 16, 25, 512),
             ('K=400 B=64', 400, 64, 20, 2048))
@@ -96,12 +99,7 @@ def ours(K, B, V, mem, device) -> Pair:
     inter = InterAffinityContrastiveLoss(V * V, K).to(device).train()
     intra = IntraMarginContrastiveLoss(V * V, memory_size=mem).to(
         device).train()
-    counts = torch.randint(0, 5, (K, K)).double()
-    counts.fill_diagonal_(0)
-    inter.confusion.copy_(counts)
-    inter.rebuild_superclasses()
-    inter.counting.fill_(True)
-    intra.filled.fill_(mem)
+    steady_losses(inter, intra, K)
     return Pair('ours', inter, intra, inter.rebuild_superclasses, K, B, V,
                 device)
 

@@ -100,24 +100,32 @@ def model_cfgs(num_classes: int, layout: str, quick: bool) -> Dict:
     return cfgs
 
 
-def steady_state(model) -> None:
-    """Put ACLHead's losses where a long run spends its time."""
-    head = model.cls_head
-    if getattr(head, 'loss_inter', None) is not None:
-        K = head.num_classes
-        inter = head.loss_inter
+def steady_losses(inter, intra, num_classes: int) -> None:
+    """Put the ACL losses where a long run spends its time.
+
+    Counting on, superclasses built from random counts, memory full of
+    random unit features; either loss may be None.
+    """
+    if inter is not None:
+        K = num_classes
         confusion = torch.randint(0, 5, (K, K)).double()
         confusion.fill_diagonal_(0)
         inter.confusion.copy_(confusion)
         inter.rebuild_superclasses()
         inter.counting.fill_(True)
-    if getattr(head, 'loss_intra', None) is not None:
-        intra = head.loss_intra
+    if intra is not None:
         intra.memory.copy_(torch.nn.functional.normalize(
             torch.randn_like(intra.memory), dim=1))
         intra.memory_labels.copy_(
-            torch.arange(intra.memory_size) % head.num_classes)
+            torch.arange(intra.memory_size) % num_classes)
         intra.filled.fill_(intra.memory_size)
+
+
+def steady_state(model) -> None:
+    """:func:`steady_losses` for a recognizer's head (if it has them)."""
+    head = model.cls_head
+    steady_losses(getattr(head, 'loss_inter', None),
+                  getattr(head, 'loss_intra', None), head.num_classes)
 
 
 class Step:

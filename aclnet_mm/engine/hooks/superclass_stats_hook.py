@@ -87,11 +87,10 @@ class SuperclassStatsHook(Hook):
         scalars = {}
         inter = getattr(head, 'loss_inter', None)
         if inter is not None:
-            previous = self._table if bool(inter.active) else None
             if bool(inter.active):
                 scalars.update(
                     superclass_stats(inter.superclass, inter.temperature,
-                                     inter.temperatures, previous))
+                                     inter.temperatures, self._table))
             scalars['confusion_mass_epoch'] = float(
                 inter.confusion.sum()) - self._mass
             scalars['inter_active'] = float(bool(inter.active))
