@@ -24,6 +24,8 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
+from ..layouts.kinect_v2 import NTU_RGBD
+
 SYNTHETIC_CLASSES: Tuple[str, ...] = (
     'wave right hand',
     'wave right hand fast',
@@ -51,20 +53,11 @@ SYNTHETIC_GROUPS: Tuple[Tuple[int, ...], ...] = (
 VAL_SEED_OFFSET = 10007
 """Added to the seed to draw the held-out ``'val'`` split."""
 
-NUM_JOINTS = 25
+NUM_JOINTS = NTU_RGBD.num_node
 
-# Parent of every joint (NTU RGB+D order, 0-based); the root has -1. Hand
-# tips and thumbs hang from the hands, as in MMAction2's 'nturgb+d' graph.
-# yapf: disable
-JOINT_PARENTS: Tuple[int, ...] = (
-    -1, 0, 20, 2,  # spine base, spine mid, neck, head
-    20, 4, 5, 6,  # left shoulder, elbow, wrist, hand
-    20, 8, 9, 10,  # right shoulder, elbow, wrist, hand
-    0, 12, 13, 14,  # left hip, knee, ankle, foot
-    0, 16, 17, 18,  # right hip, knee, ankle, foot
-    1, 7, 7, 11, 11,  # spine shoulder, l. tip, l. thumb, r. tip, r. thumb
-)
-# yapf: enable
+#: Parent of every joint (NTU RGB+D order, 0-based) in the kinematic tree
+#: rooted at the spine base (-1). Hand tips and thumbs hang from the hands.
+JOINT_PARENTS: Tuple[int, ...] = NTU_RGBD.parents(root=0)
 
 # Rest pose (arms hanging, feet on the floor), metres, spine base at the
 # origin, person's right side at +x, facing -z (towards the sensor).

@@ -3,17 +3,17 @@ from typing import Dict
 
 import numpy as np
 
-from ..models.utils.layouts import LayoutType, get_layout
+from ..layouts import LayoutType, SkeletonLayout, get_layout
 
 
-def _tree_pose(layout: Dict) -> np.ndarray:
+def _tree_pose(layout: SkeletonLayout) -> np.ndarray:
     """A layered drawing of any layout's tree: centre at the top."""
-    V = layout['num_node']
+    V = layout.num_node
     children = {v: [] for v in range(V)}
-    for child, parent in layout['inward']:
+    for child, parent in layout.inward:
         children[parent].append(child)
         children[child].append(parent)
-    root = layout.get('center', 0)
+    root = layout.center
     depth = {root: 0}
     order = [root]
     for v in order:  # breadth-first from the centre

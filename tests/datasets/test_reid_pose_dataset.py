@@ -9,12 +9,7 @@ from aclnet_mm.datasets.converters import dump_pickle_atomic
 from aclnet_mm.datasets.converters.reid_npy import convert_reid_npy
 from aclnet_mm.datasets.reid_pose_dataset import (REID_META_KEYS,
                                                   ReIDPoseDataset)
-from aclnet_mm.datasets.transforms.gen_ske_feat_acl import bone_parents
 from aclnet_mm.evaluation.metrics.reid_metric import ReIDRetrievalMetric
-from aclnet_mm.models.utils.kinect_v1_layout import (KINECT_V1_LAYOUT,
-                                                     KINECT_V1_LEFT,
-                                                     KINECT_V1_RIGHT)
-from aclnet_mm.models.utils.layouts import get_layout
 
 F = 4
 TRAIN_IDS = (1, 2, 3, 1)
@@ -116,23 +111,3 @@ def test_missing_metadata_names_the_sample(tmp_path):
         _build(path, 'test')
     with pytest.raises(ValueError, match="split 'val' is not in"):
         _build(path, 'val')
-
-
-def test_kinect_v1_layout_is_a_tree():
-    layout = get_layout(KINECT_V1_LAYOUT)
-    assert layout['num_node'] == 20 and layout['center'] == 2
-    edges = layout['inward']
-    assert len(edges) == 19
-    parents = bone_parents(KINECT_V1_LAYOUT)  # one parent per child
-    assert sorted(c for c, _ in edges) == list(range(1, 20))
-    for joint in range(20):  # every joint reaches HipCenter, no cycle
-        seen = {joint}
-        while joint != 0:
-            joint = int(parents[joint])
-            assert joint not in seen
-            seen.add(joint)
-    # Left and right limbs mirror each other bone by bone.
-    mirror = dict(zip(KINECT_V1_LEFT, KINECT_V1_RIGHT))
-    for child, parent in edges:
-        if child in mirror:
-            assert (mirror[child], mirror.get(parent, parent)) in edges

@@ -111,9 +111,9 @@ def test_svg_by_extension_and_a_clear_error(trained, tmp_path, monkeypatch,
 
 
 def test_canonical_poses_have_one_point_per_joint():
-    from aclnet_mm.models.utils.layouts import get_layout
+    from aclnet_mm.layouts import get_layout
     for layout in ('nturgb+d', 'coco', 'coco_new', 'openpose', 'kinect_v1'):
         pose = canonical_pose(layout)
-        V = get_layout(layout)['num_node']
+        V = get_layout(layout).num_node
         assert pose.shape == (V, 2)
         assert len({tuple(p) for p in np.round(pose, 6)}) == V  # distinct

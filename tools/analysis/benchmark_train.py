@@ -250,9 +250,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     register_all_modules(init_default_scope=True)
     threads = args.threads or available_cores()
     torch.set_num_threads(threads)
-    from aclnet_mm.models.utils.layouts import get_layout
-    num_nodes = get_layout(args.layout)['num_node']
-    other_nodes = get_layout(mmaction_layout(args.layout))['num_node']
+    from aclnet_mm.layouts import get_layout
+    num_nodes = get_layout(args.layout).num_node
+    other_nodes = get_layout(mmaction_layout(args.layout)).num_node
     cfgs = model_cfgs(args.num_classes, args.layout, args.quick)
     names = args.models or list(cfgs)
     unknown = [n for n in names if n not in cfgs]

@@ -119,7 +119,7 @@ def cmd_affinity(args):
     from mmengine.runner import Runner
     from mmengine.utils import ProgressBar
 
-    from aclnet_mm.models.utils.layouts import get_layout
+    from aclnet_mm.layouts import get_layout
     from aclnet_mm.visualization import canonical_pose, collect_class_affinity
     from mmaction.registry import MODELS
     cfg = _config(args.config)
@@ -150,7 +150,7 @@ def cmd_affinity(args):
                 return
 
     layout = cfg.model.backbone.graph_cfg.layout
-    V = get_layout(layout)['num_node']
+    V = get_layout(layout).num_node
     K = cfg.model.cls_head.num_classes
     bar = ProgressBar(total)
     mean, count = collect_class_affinity(model, batches(), K, V,
@@ -160,7 +160,7 @@ def cmd_affinity(args):
     most = np.argsort(-count, kind='stable')[:4]
     classes = args.classes or [int(k) for k in most if count[k] > 0]
     pose = canonical_pose(layout)
-    edges = get_layout(layout)['inward']
+    edges = get_layout(layout).inward
     stem, ext = os.path.splitext(args.out)
     for k in classes:
         if not 0 <= k < K or count[k] == 0:

@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     from mmaction.utils import register_all_modules
     from mmengine.config import Config
 
-    from aclnet_mm.models.utils.layouts import get_layout
+    from aclnet_mm.layouts import get_layout
     register_all_modules(init_default_scope=True)
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model)
@@ -85,7 +85,7 @@ def main(argv=None) -> int:
         raise SystemExit(f'export_onnx.py: {args.checkpoint} does not fit '
                          f'{args.config}: missing {missing[:5]}')
     model.eval()
-    V = get_layout(cfg.model.backbone.graph_cfg.layout)['num_node']
+    V = get_layout(cfg.model.backbone.graph_cfg.layout).num_node
     clip_len, num_clips = _sampling(cfg)
     T = args.frames or clip_len
     args.clips = args.clips or num_clips

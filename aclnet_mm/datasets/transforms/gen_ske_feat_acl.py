@@ -6,52 +6,23 @@ from mmaction.datasets.transforms import MergeSkeFeat, ToMotion
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from aclnet_mm.models.utils.layouts import LayoutType, get_layout
+from aclnet_mm.layouts import LayoutType, get_layout
 
 #: Streams GenSkeFeatACL can produce.
 FEATS = ('j', 'b', 'k', 'jm', 'bm', 'km')
-
-#: Named layouts whose third channel (when C == 3) is a detection score.
-SCORE_LAYOUTS = ('coco', 'coco_new', 'openpose')
-
-# Joints whose bone parent in ACLNet's (and MMAction2's) bone tables is not
-# their parent along the layout's ``inward`` edges. NTU: each hand tip
-# (21, 23) hangs from its thumb (22, 24), not from the hand (7, 11). COCO:
-# the hips (11, 12) hang from the nose (0), not from the shoulders.
-_PARENT_OVERRIDES = {
-    'nturgb+d': {
-        21: 22,
-        23: 24
-    },
-    'coco': {
-        11: 0,
-        12: 0
-    },
-}
 
 
 def bone_parents(layout: LayoutType) -> np.ndarray:
     """Parent of every joint for bones; a root is its own parent.
 
     Args:
-        layout (str | dict): A layout name or dict (see ``get_layout``).
+        layout (str | dict): A layout name or dict (see ``get_layout``);
+            its ``bone_parents_override`` wins over the ``inward`` edges.
 
     Returns:
         np.ndarray: Parent indices of shape ``(V, )``.
     """
-    skeleton = get_layout(layout)
-    parents = np.arange(skeleton['num_node'])
-    children = set()
-    for child, parent in skeleton['inward']:
-        if child in children:
-            raise ValueError(f'joint {child} has more than one parent in '
-                             'the layout inward edges')
-        children.add(child)
-        parents[child] = parent
-    if isinstance(layout, str):
-        for child, parent in _PARENT_OVERRIDES.get(layout, {}).items():
-            parents[child] = parent
-    return parents
+    return np.array(get_layout(layout).bone_parents())
 
 
 def kbone_parents(parents: np.ndarray) -> np.ndarray:
@@ -164,15 +135,15 @@ class GenSkeFeatACL(BaseTransform):
         self.layout = layout
         self.feats = tuple(feats)
         self.axis = axis
-        self.num_node = get_layout(layout)['num_node']
-        self.parents = bone_parents(layout)
+        skeleton = get_layout(layout)
+        self.num_node = skeleton.num_node
+        self.parents = bone_parents(skeleton)
         self.grandparents = kbone_parents(self.parents)
         if score_channel is None:
-            score_channel = (
-                isinstance(layout, str) and layout in SCORE_LAYOUTS)
+            score_channel = skeleton.score_channel
         self.score_channel = score_channel
         # reference quirk: k-bones and motions of coco_new keep score diffs
-        self._average_all = layout != 'coco_new'
+        self._average_all = skeleton.average_scores == 'all'
         self.merge = MergeSkeFeat(
             feat_list=list(self.feats), target='keypoint', axis=axis)
 

@@ -1,28 +1,11 @@
 """Random zeroing of one body part of a skeleton."""
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from aclnet_mm.models.utils.layouts import LayoutType, get_layout
-
-_COCO_PARTS = ((5, 7, 9), (11, 13, 15), (6, 8, 10), (12, 14, 16))
-
-#: Droppable parts of the named layouts, in the order left arm, left leg,
-#: right arm, right leg. The ``nturgb+d`` groups (arms with the hand tip
-#: and thumb) are ACLNet's; the others follow the same idea.
-BODY_PARTS: Dict[str, Tuple[Tuple[int, ...], ...]] = {
-    'nturgb+d': ((4, 5, 6, 7, 22, 21), (12, 13, 14, 15),
-                 (8, 9, 10, 11, 24, 23), (16, 17, 18, 19)),
-    'coco':
-    _COCO_PARTS,
-    'coco_new':
-    _COCO_PARTS,
-    'openpose': ((5, 6, 7), (11, 12, 13), (2, 3, 4), (8, 9, 10)),
-    'kinect_v1': ((4, 5, 6, 7), (12, 13, 14, 15), (8, 9, 10, 11),
-                  (16, 17, 18, 19)),
-}
+from aclnet_mm.layouts import LayoutType, get_layout
 
 
 @TRANSFORMS.register_module()
@@ -48,11 +31,10 @@ class PartDrop(BaseTransform):
 
     Args:
         p (float): Probability of dropping a part. Defaults to 0.2.
-        layout (str | dict): Skeleton layout, one of 'nturgb+d', 'coco',
-            'coco_new', 'openpose', 'kinect_v1', or a dict with
-            ``num_node``, ``inward`` and ``center`` (then ``parts`` is
-            required).
-            Defaults to ``'nturgb+d'``.
+        layout (str | dict): Skeleton layout (see
+            :func:`aclnet_mm.layouts.get_layout`); its ``body_parts`` (the
+            four limbs) are the groups. A dict layout without them needs
+            ``parts``. Defaults to ``'nturgb+d'``.
         parts (Sequence[Sequence[int]], optional): Joint-index groups to
             choose from, used instead of the layout's four limbs.
             Defaults to None.
@@ -64,11 +46,10 @@ class PartDrop(BaseTransform):
                  parts: Optional[Sequence[Sequence[int]]] = None) -> None:
         if not 0 <= p <= 1:
             raise ValueError(f'p must be in [0, 1], got {p}')
-        num_node = get_layout(layout)['num_node']
+        skeleton = get_layout(layout)
+        num_node = skeleton.num_node
         if parts is None:
-            if not isinstance(layout, str):
-                raise ValueError('A dict layout needs explicit parts')
-            parts = BODY_PARTS[layout]
+            parts = skeleton.require('body_parts', 'PartDrop')
         parts = tuple(tuple(int(j) for j in part) for part in parts)
         if not parts or not all(parts):
             raise ValueError(f'parts must be non-empty groups, got {parts}')

@@ -1,50 +1,11 @@
 """Random left/right swap of skeleton joint indices."""
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from aclnet_mm.models.utils.kinect_v1_layout import (KINECT_V1_LEFT,
-                                                     KINECT_V1_RIGHT)
-from aclnet_mm.models.utils.layouts import LayoutType, get_layout
-
-Pair = Tuple[int, int]
-
-_COCO_PAIRS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14),
-               (15, 16))
-
-#: Left/right joint pairs of the named layouts (0-based). ``nturgb+d``
-#: swaps the arms, the legs and the hand tips/thumbs; ``coco_new`` keeps
-#: its three synthesised mid-line joints in place.
-FLIP_PAIRS: Dict[str, Tuple[Pair, ...]] = {
-    'nturgb+d': ((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17),
-                 (14, 18), (15, 19), (21, 23), (22, 24)),
-    'coco':
-    _COCO_PAIRS,
-    'coco_new':
-    _COCO_PAIRS,
-    'openpose':
-    ((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13), (14, 15), (16, 17)),
-    'kinect_v1':
-    tuple(zip(KINECT_V1_LEFT, KINECT_V1_RIGHT)),
-}
-
-
-def flip_permutation(num_node: int, pairs: Sequence[Pair]) -> np.ndarray:
-    """Joint order that swaps every pair and keeps the other joints.
-
-    Args:
-        num_node (int): Number of joints V.
-        pairs (Sequence[tuple[int, int]]): Left/right index pairs.
-
-    Returns:
-        np.ndarray: Index array of shape ``(V, )``.
-    """
-    order = np.arange(num_node)
-    for left, right in pairs:
-        order[left], order[right] = right, left
-    return order
+from aclnet_mm.layouts import LayoutType, get_layout
 
 
 @TRANSFORMS.register_module()
@@ -68,10 +29,9 @@ class SpatialFlip(BaseTransform):
         - keypoint_score (optional)
 
     Args:
-        layout (str | dict): Skeleton layout, one of 'nturgb+d', 'coco',
-            'coco_new', 'openpose', 'kinect_v1', or a dict with
-            ``num_node``, ``inward`` and ``center`` (then ``permutation`` is
-            required).
+        layout (str | dict): Skeleton layout (see
+            :func:`aclnet_mm.layouts.get_layout`); its ``flip_pairs`` give
+            the swap. A dict layout without them needs ``permutation``.
             Defaults to ``'nturgb+d'``.
         p (float): Probability of swapping. Defaults to 0.5.
         permutation (Sequence[int], optional): Explicit new joint order of
@@ -85,7 +45,8 @@ class SpatialFlip(BaseTransform):
                  permutation: Optional[Sequence[int]] = None) -> None:
         if not 0 <= p <= 1:
             raise ValueError(f'p must be in [0, 1], got {p}')
-        num_node = get_layout(layout)['num_node']
+        skeleton = get_layout(layout)
+        num_node = skeleton.num_node
         if permutation is not None:
             order = np.asarray(permutation, dtype=np.int64)
             if (order.ndim != 1 or len(order) != num_node or
@@ -93,10 +54,9 @@ class SpatialFlip(BaseTransform):
                 raise ValueError(
                     f'permutation must reorder range({num_node}), got '
                     f'{list(permutation)}')
-        elif isinstance(layout, str):
-            order = flip_permutation(num_node, FLIP_PAIRS[layout])
         else:
-            raise ValueError('A dict layout needs an explicit permutation')
+            order = np.asarray(
+                skeleton.flip_permutation('SpatialFlip'), dtype=np.int64)
         self.layout = layout
         self.p = p
         self.permutation = order

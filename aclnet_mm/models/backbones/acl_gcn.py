@@ -8,7 +8,7 @@ from mmengine.model import BaseModule
 
 from ..utils.acl_gcn_units import (DEFAULT_TCN_BRANCHES, ACLGCNBlock,
                                    TCNBranchCfg)
-from ..utils.layouts import get_layout
+from ...layouts import get_layout
 
 _GRAPH_KEYS = {'layout', 'mode', 'num_filter', 'init_off', 'init_std'}
 
@@ -27,7 +27,7 @@ class ACLGCN(BaseModule):
 
     Args:
         graph_cfg (dict): ``layout`` (a name of
-            :data:`aclnet_mm.models.utils.layouts.LAYOUTS` or a layout dict)
+            :data:`aclnet_mm.layouts.LAYOUTS` or a layout dict)
             and optionally ``mode`` (only ``'random'``, the reference's
             learnable random graph), ``num_filter`` (subsets ``K``,
             default 8), ``init_off`` (0.04) and ``init_std`` (0.02).
@@ -90,7 +90,7 @@ class ACLGCN(BaseModule):
         if num_stages < 1:
             raise ValueError(f'num_stages must be >= 1, got {num_stages}')
         self.layout = get_layout(graph_cfg['layout'])
-        self.num_nodes = V = self.layout['num_node']
+        self.num_nodes = V = self.layout.num_node
         self.num_subsets = graph_cfg.get('num_filter', 8)
         self.data_bn_type = data_bn_type
         self.num_person = num_person

@@ -9,7 +9,7 @@ from mmaction.utils import SampleList
 from mmengine.logging import MessageHub
 
 from ..utils.feature_affinity import feature_affinity
-from ..utils.layouts import LayoutType, get_layout
+from ...layouts import LayoutType, get_layout
 
 #: Where the contrastive losses take their input from.
 AFFINITY_SOURCES = ('backbone', 'features', 'embedding')
@@ -89,7 +89,7 @@ class ACLHead(BaseHead):
             raise ValueError(f'affinity must be one of {AFFINITY_SOURCES}, '
                              f'got {affinity!r}')
         self.affinity = affinity
-        num_nodes = get_layout(layout)['num_node']
+        num_nodes = get_layout(layout).num_node
         self.graph_channels = (in_channels if affinity == 'embedding' else
                                num_nodes * num_nodes)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else None
