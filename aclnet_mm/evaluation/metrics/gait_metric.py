@@ -1,19 +1,15 @@
 """Cross-view rank-1 accuracy for skeleton gait recognition."""
 import math
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Dict, Mapping, Optional, Sequence, Union
 
 import numpy as np
 from mmaction.registry import METRICS
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
-from aclnet_mm.evaluation.functional import (DISTANCE_METRICS,
-                                             cross_view_rank1,
+from aclnet_mm.evaluation.functional import (cross_view_rank1,
                                              has_gallery_match,
-                                             pairwise_distance,
                                              view_averaged_rank1)
-from ._retrieval_utils import (IDENTITY_KEY, collect_sample,
-                               split_probe_gallery, stack_results)
+from .retrieval_metric import IDENTITY_KEY, RetrievalMetric
 
 #: CASIA-B gait protocol (GaitGraph's ``src/evaluate.py`` and OpenGait's
 #: ``evaluate_indoor_dataset``): gallery NM#1-4; probe sets NM#5-6, BG#1-2
@@ -59,7 +55,7 @@ def _format_table(name: str, table: np.ndarray, row_means: np.ndarray,
 
 
 @METRICS.register_module()
-class GaitRank1Metric(BaseMetric):
+class GaitRank1Metric(RetrievalMetric):
     """Cross-view rank-1 accuracy per probe condition (CASIA-B protocol).
 
     For each probe set, rank-1 accuracy is computed for every (probe view,
@@ -101,10 +97,8 @@ class GaitRank1Metric(BaseMetric):
                  exclude_identical_view: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        if metric not in DISTANCE_METRICS:
-            raise ValueError(f'metric must be one of {DISTANCE_METRICS}, '
-                             f'got {metric!r}')
+        super().__init__((IDENTITY_KEY, 'condition', 'view'), metric,
+                         collect_device, prefix)
         self.gallery = _as_tuple(gallery)
         probes = CASIA_B['probes'] if probes is None else probes
         if not isinstance(probes, Mapping) or not probes:
@@ -124,47 +118,28 @@ class GaitRank1Metric(BaseMetric):
                 raise ValueError(f'probe set {name!r} shares conditions '
                                  f'{sorted(shared)} with the gallery; a '
                                  'sequence would retrieve itself')
-        self.metric = metric
         self.exclude_identical_view = exclude_identical_view
-        self._fields = (IDENTITY_KEY, 'condition', 'view')
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Keep each sample's embedding and identity metadata on CPU.
-
-        Note:
-            Appends one dict per sample to ``self.results``.
-
-        Args:
-            data_batch: The batch from the dataloader (unused).
-            data_samples (Sequence[dict]): Model outputs as dicts, each
-                with ``embedding`` ``(D, )``, ``subject_id``,
-                ``condition`` and ``view``.
-        """
-        for sample in data_samples:
-            self.results.append(
-                collect_sample(sample, self._fields,
-                               type(self).__name__))
-
-    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+    def compute_retrieval(self, embeddings: np.ndarray,
+                          columns: Dict[str, np.ndarray]) -> Dict[str, float]:
         """Rank-1 accuracy (%) per probe set and their mean.
 
         Args:
-            results (list[dict]): The collected samples of all ranks.
+            embeddings (np.ndarray): ``(N, D)``.
+            columns (dict[str, np.ndarray]): ``subject_id``, ``condition``
+                and ``view``, each ``(N, )``.
 
         Returns:
             dict[str, float]: ``{<probe set>: rank-1, ..., 'mean': ...}``
             in percent.
         """
-        embeddings, columns = stack_results(results, self._fields)
         ids, views = columns[IDENTITY_KEY], columns['view']
         all_views = np.unique(views)
         metrics = {}
         for name, conditions in self.probes.items():
-            in_probe, in_gallery = split_probe_gallery(
-                columns, dict(condition=conditions),
+            in_probe, in_gallery, dist = self.probe_gallery(
+                embeddings, columns, dict(condition=conditions),
                 dict(condition=self.gallery), name)
-            dist = pairwise_distance(embeddings[in_probe],
-                                     embeddings[in_gallery], self.metric)
             table, mean = cross_view_rank1(
                 dist,
                 ids[in_probe],

@@ -1,14 +1,11 @@
 """CMC and mAP for skeleton-based person re-identification."""
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, Mapping, Optional, Sequence
 
+import numpy as np
 from mmaction.registry import METRICS
-from mmengine.evaluator import BaseMetric
 
-from aclnet_mm.evaluation.functional import (DISTANCE_METRICS, cmc,
-                                             mean_average_precision,
-                                             pairwise_distance)
-from ._retrieval_utils import (IDENTITY_KEY, check_selector, collect_sample,
-                               split_probe_gallery, stack_results)
+from aclnet_mm.evaluation.functional import cmc, mean_average_precision
+from .retrieval_metric import IDENTITY_KEY, RetrievalMetric, check_selector
 
 #: One setting, ``'all'``: probes and gallery told apart by the ``role``
 #: metainfo (``'probe'`` or ``'gallery'``), as a re-ID test split lists them.
@@ -17,7 +14,7 @@ DEFAULT_SETTINGS = dict(
 
 
 @METRICS.register_module()
-class ReIDRetrievalMetric(BaseMetric):
+class ReIDRetrievalMetric(RetrievalMetric):
     """Rank-k accuracy (CMC) and mAP for each probe/gallery setting.
 
     A setting retrieves its probes from its gallery by embedding distance
@@ -58,10 +55,6 @@ class ReIDRetrievalMetric(BaseMetric):
                  topk: Sequence[int] = (1, 5, 10),
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        if metric not in DISTANCE_METRICS:
-            raise ValueError(f'metric must be one of {DISTANCE_METRICS}, '
-                             f'got {metric!r}')
         topk = tuple(topk)
         if not topk or any(
                 not isinstance(k, int) or isinstance(k, bool) or k < 1
@@ -86,47 +79,28 @@ class ReIDRetrievalMetric(BaseMetric):
             name: dict(probe=dict(s['probe']), gallery=dict(s['gallery']))
             for name, s in settings.items()
         }
-        self.metric = metric
+        super().__init__(fields, metric, collect_device, prefix)
         self.topk = topk
-        self._fields = tuple(fields)
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Keep each sample's embedding and selector metadata on CPU.
-
-        Note:
-            Appends one dict per sample to ``self.results``.
-
-        Args:
-            data_batch: The batch from the dataloader (unused).
-            data_samples (Sequence[dict]): Model outputs as dicts, each
-                with ``embedding`` ``(D, )``, ``subject_id`` and the
-                selector fields.
-        """
-        for sample in data_samples:
-            self.results.append(
-                collect_sample(sample, self._fields,
-                               type(self).__name__))
-
-    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+    def compute_retrieval(self, embeddings: np.ndarray,
+                          columns: Dict[str, np.ndarray]) -> Dict[str, float]:
         """CMC points, mAP and the unmatched-probe count per setting.
 
         Args:
-            results (list[dict]): The collected samples of all ranks.
+            embeddings (np.ndarray): ``(N, D)``.
+            columns (dict[str, np.ndarray]): The collected metainfo, each
+                ``(N, )``.
 
         Returns:
             dict[str, float]: ``<name>/R<k>``, ``<name>/mAP`` (percent) and
             ``<name>/unmatched_probes`` for every setting.
         """
-        embeddings, columns = stack_results(results, self._fields)
         ids = columns[IDENTITY_KEY]
         metrics = {}
         for name, setting in self.settings.items():
-            in_probe, in_gallery = split_probe_gallery(columns,
-                                                       setting['probe'],
-                                                       setting['gallery'],
-                                                       name)
-            dist = pairwise_distance(embeddings[in_probe],
-                                     embeddings[in_gallery], self.metric)
+            in_probe, in_gallery, dist = self.probe_gallery(
+                embeddings, columns, setting['probe'], setting['gallery'],
+                name)
             curve = cmc(dist, ids[in_probe], ids[in_gallery], self.topk)
             mean_ap, _ = mean_average_precision(dist, ids[in_probe],
                                                 ids[in_gallery])

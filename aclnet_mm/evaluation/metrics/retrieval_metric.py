@@ -1,8 +1,9 @@
-"""Sample collection and probe/gallery selection for retrieval metrics.
+"""What the retrieval metrics share: collecting embeddings, selecting
+probes and galleries, and the distance between them.
 
-Private helpers shared by :class:`GaitRank1Metric` and
-:class:`ReIDRetrievalMetric`; the maths lives in
-:mod:`aclnet_mm.evaluation.functional.retrieval`.
+:class:`RetrievalMetric` is the base of :class:`GaitRank1Metric` and
+:class:`ReIDRetrievalMetric`, which keep only their protocols; the maths
+lives in :mod:`aclnet_mm.evaluation.functional.retrieval`.
 
 A *selector* is a dict ``field -> value or tuple of values`` matched against
 each sample's metainfo, e.g. ``dict(role='probe')`` or
@@ -10,11 +11,15 @@ each sample's metainfo, e.g. ``dict(role='probe')`` or
 field matches (a tuple, list or set matches any of its values).
 """
 import logging
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
+
+from aclnet_mm.evaluation.functional import (DISTANCE_METRICS,
+                                             pairwise_distance)
 
 #: Metainfo key of the identity used for matching.
 IDENTITY_KEY = 'subject_id'
@@ -157,3 +162,69 @@ def split_probe_gallery(columns: Mapping[str, np.ndarray], probe: Mapping,
                 logger='current',
                 level=logging.WARNING)
     return in_probe, in_gallery
+
+
+class RetrievalMetric(BaseMetric):
+    """Base of metrics that retrieve probes from a gallery by embedding.
+
+    Subclasses set :attr:`fields` (the metainfo they need, identity first)
+    and implement :meth:`compute_retrieval`; :meth:`probe_gallery` gives
+    them the masks and the distance matrix of one setting.
+
+    Args:
+        fields (Sequence[str]): Metainfo keys collected per sample.
+        metric (str): ``'euclidean'`` or ``'cosine'``.
+        collect_device (str): ``'cpu'`` or ``'gpu'``.
+        prefix (str, optional): Prefix of the metric names.
+    """
+
+    def __init__(self,
+                 fields: Sequence[str],
+                 metric: str = 'euclidean',
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if metric not in DISTANCE_METRICS:
+            raise ValueError(f'metric must be one of {DISTANCE_METRICS}, '
+                             f'got {metric!r}')
+        self.metric = metric
+        self.fields = tuple(fields)
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        """Keep each sample's embedding and :attr:`fields` on CPU.
+
+        Note:
+            Appends one dict per sample to ``self.results``.
+
+        Args:
+            data_batch: The batch from the dataloader (unused).
+            data_samples (Sequence[dict]): Model outputs as dicts, each
+                with ``embedding`` ``(D, )`` and the :attr:`fields`.
+        """
+        for sample in data_samples:
+            self.results.append(
+                collect_sample(sample, self.fields,
+                               type(self).__name__))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        """Stack the collected samples of all ranks and score them."""
+        embeddings, columns = stack_results(results, self.fields)
+        return self.compute_retrieval(embeddings, columns)
+
+    def compute_retrieval(self, embeddings: np.ndarray,
+                          columns: Dict[str, np.ndarray]) -> Dict[str, float]:
+        """The protocol: embeddings ``(N, D)`` and metainfo columns ``(N, )``
+        to the results."""
+        raise NotImplementedError
+
+    def probe_gallery(self, embeddings: np.ndarray,
+                      columns: Mapping[str, np.ndarray], probe: Mapping,
+                      gallery: Mapping, name: str
+                      ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Masks ``(N, )`` of one setting and the probe-gallery distances
+        ``(P, G)`` (see :func:`split_probe_gallery`)."""
+        in_probe, in_gallery = split_probe_gallery(columns, probe, gallery,
+                                                   name)
+        dist = pairwise_distance(embeddings[in_probe], embeddings[in_gallery],
+                                 self.metric)
+        return in_probe, in_gallery, dist
