@@ -12,14 +12,10 @@ model = dict(
         layout='nturgb+d',
         loss_intra=dict(memory_size=1024)))
 
-train_pipeline = [
-    dict(type='PreNormalize3D', align_spine=False, align_shoulder=False),
-    dict(type='RandomRot', theta=0.2),
-    dict(type='SpatialFlip', layout='nturgb+d', p=0.5),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=100),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs')
-]
+from aclnet_mm.datasets.stream_pipelines import with_stream  # noqa: E402
+
+train_pipeline = with_stream(
+    _base_.train_pipeline,
+    feats=['j'],
+    augment=[dict(type='SpatialFlip', layout='nturgb+d', p=0.5)])
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -12,14 +12,8 @@ model = dict(
         layout='nturgb+d',
         loss_intra=dict(memory_size=512)))
 
-train_pipeline = [
-    dict(type='PreNormalize3D', align_spine=False, align_shoulder=False),
-    dict(type='RandomRot', theta=0.2),
-    dict(type='PartDrop', p=0.2),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=50),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs')
-]
+from aclnet_mm.datasets.stream_pipelines import with_stream  # noqa: E402
+
+train_pipeline = with_stream(
+    _base_.train_pipeline, feats=['j'], augment=[dict(type='PartDrop', p=0.2)])
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

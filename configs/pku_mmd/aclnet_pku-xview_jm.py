@@ -1,35 +1,11 @@
 # ACLNet, PKU-MMD, cross-view:
 # joint motion stream (part drop). No published single-stream top-1.
 _base_ = 'aclnet_pku-xview_j.py'
+from aclnet_mm.datasets.stream_pipelines import stream_pipelines  # noqa: E402
 
-train_pipeline = [
-    dict(type='PreNormalize3D', align_spine=False, align_shoulder=False),
-    dict(type='RandomRot', theta=0.2),
-    dict(type='PartDrop', p=0.2),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['jm']),
-    dict(type='UniformSampleFrames', clip_len=50),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs')
-]
-val_pipeline = [
-    dict(type='PreNormalize3D', align_spine=False, align_shoulder=False),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['jm']),
-    dict(type='UniformSampleFrames', clip_len=50, num_clips=1,
-         test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs')
-]
-test_pipeline = [
-    dict(type='PreNormalize3D', align_spine=False, align_shoulder=False),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['jm']),
-    dict(type='UniformSampleFrames', clip_len=50, num_clips=10,
-         test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs')
-]
+train_pipeline, val_pipeline, test_pipeline = stream_pipelines(
+    _base_,
+    feats=['jm'])
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
