@@ -512,4 +512,3 @@ def make_synthetic_actions(num_per_class: int,
                     keypoint=pos[None].astype(np.float32),
                     total_frames=num_frames))
     return annotations
-

@@ -12,8 +12,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from aclnet_mm.datasets.converters.common import dump_pickle_atomic
-from aclnet_mm.datasets.converters.reid_npy import convert_reid_npy
+from aclnet_mm.datasets.converters import convert_reid_npy, write_pickle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -45,7 +44,7 @@ def test_reid_config_trains_and_reports_cmc_and_map(tmp_path):
            rng, shapes)
     result = convert_reid_npy(str(base), 'KGBD', frames=F)
     ann = str(tmp_path / 'kgbd.pkl')
-    dump_pickle_atomic(result.data, ann)
+    write_pickle(result.data, ann)
 
     cfg = Config.fromfile(os.path.join(ROOT, 'configs',
                                        'aclnet_reid_kgbd.py'))

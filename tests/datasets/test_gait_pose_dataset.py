@@ -3,10 +3,10 @@ import pytest
 import torch
 from mmaction.registry import DATASETS
 
-from aclnet_mm.datasets.converters import dump_pickle_atomic
-from aclnet_mm.datasets.converters.gait import (GaitStats, IdRanges,
-                                                gait_annotation,
-                                                make_gait_pickle)
+from aclnet_mm.datasets.converters import PoseRecord, write_pickle
+from aclnet_mm.datasets.converters.assembly import build_pickle
+from aclnet_mm.datasets.converters.convert import split_by_subject
+from aclnet_mm.datasets.converters.identifiers import IdRanges, gait_fields
 from aclnet_mm.datasets.gait_pose_dataset import (GAIT_META_KEYS,
                                                   GaitPoseDataset)
 
@@ -44,19 +44,25 @@ def _walk(num_frames, seed):
 
 
 def _write_ann(path):
-    annos = []
+    records = []
     for i, (sid, cond, view) in enumerate([('001', 'nm-01', '000'),
                                            ('001', 'bg-01', '090'),
                                            ('002', 'nm-02', '090'),
                                            ('075', 'nm-05', '000'),
                                            ('075', 'cl-01', '090')]):
         keypoint, score = _walk(40 + 10 * i, seed=i)
-        annos.append(
-            gait_annotation(f'{sid}-{cond}-{view}', sid, cond, view, keypoint,
-                            score, (240, 320)))
-    data = make_gait_pickle(annos, IdRanges('1-74'), IdRanges('75-124'),
-                            GaitStats())
-    dump_pickle_atomic(data, str(path))
+        records.append(
+            PoseRecord(
+                name=f'{sid}-{cond}-{view}',
+                source=f'{sid}-{cond}-{view}',
+                keypoint=keypoint.astype(np.float32),
+                keypoint_score=score.astype(np.float32),
+                img_shape=(240, 320),
+                fields=gait_fields(sid, cond, view)))
+    records, split, _ = split_by_subject(records, IdRanges('1-74'),
+                                         IdRanges('75-124'))
+    data = build_pickle(records, split)
+    write_pickle(data, str(path))
     return data
 
 
@@ -110,11 +116,11 @@ def test_missing_metadata_names_sample(tmp_path):
         a for a in data['annotations'] if a['frame_dir'] == '001-bg-01-090'
     ]
     del anno['condition']
-    dump_pickle_atomic(data, str(tmp_path / 'bad.pkl'))
+    write_pickle(data, str(tmp_path / 'bad.pkl'))
     with pytest.raises(ValueError, match="'001-bg-01-090'.*'condition'"):
         _build(tmp_path / 'bad.pkl', 'train')
     anno['condition'] = 5
-    dump_pickle_atomic(data, str(tmp_path / 'bad.pkl'))
+    write_pickle(data, str(tmp_path / 'bad.pkl'), overwrite=True)
     with pytest.raises(ValueError, match='got 5'):
         _build(tmp_path / 'bad.pkl', None)
     _build(tmp_path / 'bad.pkl', 'test')  # the split holds no bad sample
@@ -124,7 +130,7 @@ def test_bad_files(tmp_path):
     _write_ann(tmp_path / 'gait.pkl')
     with pytest.raises(ValueError, match="split 'val' is not in"):
         _build(tmp_path / 'gait.pkl', 'val')
-    dump_pickle_atomic([1, 2], str(tmp_path / 'list.pkl'))
+    write_pickle([1, 2], str(tmp_path / 'list.pkl'))
     with pytest.raises(ValueError, match="not a dict with 'annotations'"):
         _build(tmp_path / 'list.pkl', None)
     with pytest.raises(ValueError, match='must be a pickle'):

@@ -5,8 +5,7 @@ import pytest
 import torch
 from mmaction.registry import DATASETS
 
-from aclnet_mm.datasets.converters import dump_pickle_atomic
-from aclnet_mm.datasets.converters.reid_npy import convert_reid_npy
+from aclnet_mm.datasets.converters import convert_reid_npy, write_pickle
 from aclnet_mm.datasets.reid_pose_dataset import (REID_META_KEYS,
                                                   ReIDPoseDataset)
 from aclnet_mm.evaluation.metrics.reid_metric import ReIDRetrievalMetric
@@ -45,7 +44,7 @@ def _make_pkl(tmp_path, dataset='KS20', num_joints=25):
     data = convert_reid_npy(
         str(root), dataset, F, probe='probe', gallery='gallery').data
     path = tmp_path / f'{dataset}.pkl'
-    dump_pickle_atomic(data, path)
+    write_pickle(data, path)
     return path
 
 
@@ -105,7 +104,7 @@ def test_missing_metadata_names_the_sample(tmp_path):
         data = pickle.load(f)
     del data['annotations'][5]['role']
     path = tmp_path / 'broken.pkl'
-    dump_pickle_atomic(data, path)
+    write_pickle(data, path)
     name = data['annotations'][5]['frame_dir']
     with pytest.raises(ValueError, match=f"sample '{name}'.*'role'"):
         _build(path, 'test')

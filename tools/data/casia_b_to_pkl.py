@@ -5,7 +5,7 @@
     python tools/data/casia_b_to_pkl.py SRC OUT_PKL \\
         --format gaitgraph-csv|opengait-pkl|folder [--pattern REGEX] \\
         [--train-subjects 1-74] [--test-subjects 75-124] \\
-        [--img-shape H W] [--seq-start N] [--skip-bad]
+        [--img-shape H W] [--seq-start N] [--skip-bad] [--overwrite]
 
 - ``gaitgraph-csv``: SRC is GaitGraph's ``casia-b_pose_coco.csv`` (or one
   of its split files).
@@ -19,21 +19,19 @@
 Subjects are split by ID ranges (the CASIA-B standard by default), e.g. for
 PsyMo ``--train-subjects 0-5 --test-subjects 6-9``. Training subjects get
 labels 0..K-1, test subjects -1. See
-:mod:`aclnet_mm.datasets.converters.gait` for the rules on missing frames,
-several detections, empty sequences and condition names. Nothing is written
-if the run stops on an error.
+:func:`aclnet_mm.datasets.converters.convert.convert_gait` and its readers
+for the rules on missing frames, several detections, empty sequences and
+condition names.
+
+The options, checks and bad-input policy shared by every converter are
+in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
 """
 import argparse
-import importlib
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _cli import convert_and_write, load_converters  # noqa: E402
-
-converters = load_converters()
-common = converters.common
-gait = importlib.import_module('_aclnet_converters.gait')
+from aclnet_mm.datasets.converters import convert
+from aclnet_mm.datasets.converters.cli import (add_output_arguments,
+                                               run_conversion)
+from aclnet_mm.datasets.converters.identifiers import PATTERN_PRESETS
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -50,25 +48,24 @@ def parse_args(argv=None) -> argparse.Namespace:
         'OpenGait/FastPoseGait pose pkl tree, or a folder of AlphaPose/'
         'MMPose JSON) to a PoseDataset pickle with splits train and test.')
     parser.add_argument('src', help='CSV file or input folder')
-    parser.add_argument('out', help='output .pkl file')
     parser.add_argument(
         '--format',
         required=True,
-        choices=gait.GAIT_FORMATS,
+        choices=convert.GAIT_FORMATS,
         help='input format')
     parser.add_argument(
         '--pattern',
         help='folder format only: regex on the file name with named groups '
         'subject, view, condition (optional seq, direction), or a preset: '
-        f'{", ".join(gait.PATTERN_PRESETS)}')
+        f'{", ".join(PATTERN_PRESETS)}')
     parser.add_argument(
         '--train-subjects',
-        default=gait.CASIA_B_TRAIN_SUBJECTS,
+        default=convert.CASIA_B_TRAIN_SUBJECTS,
         help='training subject IDs, e.g. "1-74" or "1-59,60-74" '
         '(default: %(default)s)')
     parser.add_argument(
         '--test-subjects',
-        default=gait.CASIA_B_TEST_SUBJECTS,
+        default=convert.CASIA_B_TEST_SUBJECTS,
         help='test subject IDs (default: %(default)s)')
     parser.add_argument(
         '--img-shape',
@@ -82,10 +79,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         help='folder format: the seq number of the first run, which '
         'becomes <cond>-01 (default: the smallest seq found)')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='skip and count bad files or rows instead of stopping')
+    add_output_arguments(parser)
     args = parser.parse_args(argv)
     if (args.pattern is None) == (args.format == 'folder'):
         parser.error('--pattern is required with --format folder and '
@@ -96,8 +90,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    convert_and_write(
-        lambda: gait.convert_gait(
+    print(run_conversion(
+        lambda: convert.convert_gait(
             args.src,
             args.format,
             pattern=args.pattern,
@@ -105,8 +99,7 @@ def main(argv=None) -> None:
             test_subjects=args.test_subjects,
             img_shape=args.img_shape,
             seq_start=args.seq_start,
-            skip_bad=args.skip_bad), args.out,
-        lambda r: '\n' + gait.format_gait_summary(r.summary()))
+            skip_bad=args.skip_bad), args))
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@
 
     python tools/data/coco_json_to_pkl.py POSE_DIR OUT_PKL \\
         (--labels-csv FILE | --label-pattern REGEX) [--class-names FILE] \\
-        [--splits-file FILE] [--max-person 2] [--img-shape H W] [--skip-bad]
+        [--splits-file FILE] [--max-person 2] [--img-shape H W] \\
+        [--skip-bad] [--overwrite]
 
 One JSON file per sequence, searched recursively in POSE_DIR; the sample
 name is the file's stem. Labels come from a ``filename,label`` CSV or from a
@@ -12,19 +13,17 @@ regex with a ``label`` group matched on the file name, e.g.
 ``--label-pattern '^(?P<label>\\d{3})_'``; a label that is not an integer is
 looked up in ``--class-names`` (one name per line). ``--splits-file`` has
 lines ``split_name filename``; without it all samples go to split ``all``.
-See :mod:`aclnet_mm.datasets.converters.coco_json` for the multi-person and
-missing-frame rules. Nothing is written if the run stops on an error.
+See :mod:`aclnet_mm.datasets.converters.readers.coco_json` for the
+multi-person and missing-frame rules.
+
+The options, checks and bad-input policy shared by every converter are
+in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _cli import convert_and_write, load_converters  # noqa: E402
-
-converters = load_converters()
-common = converters.common
-coco_json = converters.coco_json
+from aclnet_mm.datasets.converters import convert_coco_json
+from aclnet_mm.datasets.converters.cli import (add_output_arguments,
+                                               run_conversion)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -40,7 +39,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert per-sequence COCO-17 pose JSON files '
         '(AlphaPose or MMPose) to a PoseDataset pickle.')
     parser.add_argument('pose_dir', help='folder of per-sequence .json files')
-    parser.add_argument('out', help='output .pkl file')
     labels = parser.add_mutually_exclusive_group(required=True)
     labels.add_argument('--labels-csv', help='CSV of "filename,label" rows')
     labels.add_argument(
@@ -64,18 +62,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar=('H', 'W'),
         help='video size, stored as img_shape/original_shape (default: '
         'not stored; PreNormalize2D then assumes 1080 1920)')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='skip and count bad files instead of stopping')
+    add_output_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    convert_and_write(
-        lambda: coco_json.convert_coco_json(
+    print(run_conversion(
+        lambda: convert_coco_json(
             args.pose_dir,
             labels_csv=args.labels_csv,
             label_pattern=args.label_pattern,
@@ -83,8 +78,7 @@ def main(argv=None) -> None:
             splits_file=args.splits_file,
             max_person=args.max_person,
             img_shape=args.img_shape,
-            skip_bad=args.skip_bad), args.out,
-        lambda r: common.format_summary(r.summary()))
+            skip_bad=args.skip_bad), args))
 
 
 if __name__ == '__main__':

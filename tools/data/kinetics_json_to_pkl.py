@@ -4,25 +4,23 @@
 
     python tools/data/kinetics_json_to_pkl.py JSON_DIR OUT_PKL \\
         [--label-map FILE] [--max-person 2] [--img-shape H W] \\
-        [--split NAME] [--skip-bad]
+        [--split NAME] [--skip-bad] [--overwrite]
 
 Keypoints are OpenPose-18 in pixels (``--img-shape``, default 256 340 as
 ST-GCN's 340x256 frames) with their scores. The split of a clip is the
 sub-folder of JSON_DIR it lies in (e.g. ``train/``, ``val/``) unless
 ``--split`` names one. See
-:mod:`aclnet_mm.datasets.converters.kinetics_json` for the rules. Nothing
-is written if the run stops on an error.
+:mod:`aclnet_mm.datasets.converters.readers.kinetics_json` for the rules.
+
+The options, checks and bad-input policy shared by every converter are
+in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _cli import convert_and_write, load_converters  # noqa: E402
-
-converters = load_converters()
-common = converters.common
-kinetics_json = converters.kinetics_json
+from aclnet_mm.datasets.converters import convert_kinetics_json
+from aclnet_mm.datasets.converters.cli import (add_output_arguments,
+                                               run_conversion)
+from aclnet_mm.datasets.converters.readers.kinetics_json import IMG_SHAPE
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -38,7 +36,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert Kinetics-Skeleton (ST-GCN JSON) clips to a '
         'PoseDataset pickle.')
     parser.add_argument('json_dir', help='folder of clip .json files')
-    parser.add_argument('out', help='output .pkl file')
     parser.add_argument(
         '--label-map',
         help='ST-GCN label table (.json, by video id) or a text file of '
@@ -53,32 +50,28 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--img-shape',
         type=int,
         nargs=2,
-        default=list(kinetics_json.IMG_SHAPE),
+        default=list(IMG_SHAPE),
         metavar=('H', 'W'),
         help='frame size that scales the [0, 1] coordinates to pixels '
         '(default: 256 340)')
     parser.add_argument(
         '--split',
         help='put every clip in this split (default: the sub-folder name)')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='skip and count bad files instead of stopping')
+    add_output_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    convert_and_write(
-        lambda: kinetics_json.convert_kinetics_json(
+    print(run_conversion(
+        lambda: convert_kinetics_json(
             args.json_dir,
             label_map_file=args.label_map,
             max_person=args.max_person,
             img_shape=args.img_shape,
             split=args.split,
-            skip_bad=args.skip_bad), args.out,
-        lambda r: common.format_summary(r.summary()))
+            skip_bad=args.skip_bad), args))
 
 
 if __name__ == '__main__':

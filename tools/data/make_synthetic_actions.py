@@ -9,24 +9,13 @@ for the same arguments, so it can be used with MMAction2's ``PoseDataset``
         --num-per-class 30 --seed 0
 """
 import argparse
-import os
-import os.path as osp
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _cli import load_converters  # noqa: E402
-
-try:
-    from aclnet_mm.datasets.synthetic_actions import (SYNTHETIC_CLASSES,
-                                                      VAL_SEED_OFFSET,
-                                                      make_synthetic_actions)
-except ImportError:  # run from a source checkout that is not installed
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    from aclnet_mm.datasets.synthetic_actions import (SYNTHETIC_CLASSES,
-                                                      VAL_SEED_OFFSET,
-                                                      make_synthetic_actions)
+from aclnet_mm.datasets.converters import OutputError, write_pickle
+from aclnet_mm.datasets.synthetic_actions import (SYNTHETIC_CLASSES,
+                                                  VAL_SEED_OFFSET,
+                                                  make_synthetic_actions)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -59,6 +48,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         default=64,
         help='longest sequence (default: 64)')
+    parser.add_argument(
+        '--overwrite', action='store_true', help='replace OUT if it exists')
     return parser.parse_args(argv)
 
 
@@ -99,7 +90,10 @@ def main(argv=None) -> None:
                      args.max_frames)
     except ValueError as err:
         sys.exit(f'error: {err}')
-    load_converters().common.dump_pickle_atomic(data, args.out)
+    try:
+        write_pickle(data, args.out, args.overwrite)
+    except OutputError as err:
+        raise SystemExit(f'error: {err}') from None
     print(f'wrote {args.out}: {len(SYNTHETIC_CLASSES)} classes, '
           f'{len(data["split"]["train"])} train and '
           f'{len(data["split"]["val"])} val samples '

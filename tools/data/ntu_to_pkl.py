@@ -3,23 +3,21 @@
 ::
 
     python tools/data/ntu_to_pkl.py RAW_DIR OUT_PKL [--dataset ntu60|ntu120] \\
-        [--mode 3d|2d] [--max-person 2] [--skip-bad]
+        [--mode 3d|2d] [--max-person 2] [--skip-bad] [--overwrite]
 
 The pickle holds the official splits (NTU-60: ``xsub_*`` and ``xview_*``;
 NTU-120: ``xsub_*`` and ``xset_*``). See
-:mod:`aclnet_mm.datasets.converters.ntu_skeleton` for the multi-person and
-empty-frame rules. Nothing is written if the run stops on an error.
+:mod:`aclnet_mm.datasets.converters.readers.ntu_skeleton` for the
+multi-person and empty-frame rules.
+
+The options, checks and bad-input policy shared by every converter are
+in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _cli import convert_and_write, load_converters  # noqa: E402
-
-converters = load_converters()
-common = converters.common
-ntu_skeleton = converters.ntu_skeleton
+from aclnet_mm.datasets.converters import convert_ntu
+from aclnet_mm.datasets.converters.cli import (add_output_arguments,
+                                               run_conversion)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -35,7 +33,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert NTU RGB+D .skeleton files to a PoseDataset '
         'pickle.')
     parser.add_argument('raw_dir', help='folder of .skeleton files')
-    parser.add_argument('out', help='output .pkl file')
     parser.add_argument(
         '--dataset',
         choices=['ntu60', 'ntu120'],
@@ -52,24 +49,21 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         default=2,
         help='bodies kept, by motion energy (default: 2)')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='skip and count bad files instead of stopping')
+    add_output_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     """Convert and write the pickle."""
     args = parse_args(argv)
-    convert_and_write(
-        lambda: ntu_skeleton.convert_ntu(
-            args.raw_dir,
-            dataset=args.dataset,
-            mode=args.mode,
-            max_person=args.max_person,
-            skip_bad=args.skip_bad), args.out,
-        lambda r: common.format_summary(r.summary()))
+    print(
+        run_conversion(
+            lambda: convert_ntu(
+                args.raw_dir,
+                dataset=args.dataset,
+                mode=args.mode,
+                max_person=args.max_person,
+                skip_bad=args.skip_bad), args))
 
 
 if __name__ == '__main__':

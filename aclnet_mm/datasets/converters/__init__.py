@@ -1,19 +1,27 @@
 """Converters from raw skeleton formats to MMAction2's ``PoseDataset`` pickle.
 
-One module per input format (:mod:`.ntu_skeleton`, :mod:`.kinetics_json`,
-:mod:`.coco_json`); :mod:`.common` holds the shared pieces. The command-line
-front ends are ``tools/data/*_to_pkl.py``.
+The data path, one concept per module:
+
+- :mod:`.readers`: one module per source format, each turning one file (or
+  one sequence) into a :class:`~.record.PoseRecord`;
+- :mod:`.identifiers`, :mod:`.labels`, :mod:`.splits`: IDs, labels and
+  splits from what the sources say;
+- :mod:`.assembly`: the checks, the bad-input policy and the pickle, the
+  same for every converter; :mod:`.summary`: the one summary format;
+- :mod:`.writer`: the one safe writer;
+- :mod:`.convert`: the five converters; ``tools/data/*_to_pkl.py`` are
+  their command lines (:mod:`.cli` holds the shared options).
 """
-from .coco_json import convert_coco_json
-from .common import (BadSampleError, ConversionError, ConversionResult,
-                     SkipCounter, dump_pickle_atomic)
-from .gait import convert_gait
-from .kinetics_json import convert_kinetics_json
-from .ntu_skeleton import convert_ntu
-from .reid_npy import convert_reid_npy
+from .convert import (convert_coco_json, convert_gait, convert_kinetics_json,
+                      convert_ntu, convert_reid_npy)
+from .errors import BadSampleError, ConversionError
+from .record import PoseRecord
+from .summary import ConversionResult, format_summary
+from .writer import OutputError, check_output, write_pickle
 
 __all__ = [
-    'BadSampleError', 'ConversionError', 'ConversionResult', 'SkipCounter',
-    'convert_coco_json', 'convert_gait', 'convert_kinetics_json',
-    'convert_ntu', 'convert_reid_npy', 'dump_pickle_atomic'
+    'BadSampleError', 'ConversionError', 'ConversionResult', 'OutputError',
+    'PoseRecord', 'check_output', 'convert_coco_json', 'convert_gait',
+    'convert_kinetics_json', 'convert_ntu', 'convert_reid_npy',
+    'format_summary', 'write_pickle'
 ]

@@ -6,9 +6,9 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 
+from ...layouts import get_layout
 from ..utils.acl_gcn_units import (DEFAULT_TCN_BRANCHES, ACLGCNBlock,
                                    TCNBranchCfg)
-from ...layouts import get_layout
 
 _GRAPH_KEYS = {'layout', 'mode', 'num_filter', 'init_off', 'init_std'}
 

@@ -8,8 +8,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.logging import MessageHub
 
-from ..utils.feature_affinity import feature_affinity
 from ...layouts import LayoutType, get_layout
+from ..utils.feature_affinity import feature_affinity
 
 #: Where the contrastive losses take their input from.
 AFFINITY_SOURCES = ('backbone', 'features', 'embedding')

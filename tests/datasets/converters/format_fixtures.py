@@ -46,7 +46,8 @@ def _ntu_body_lines(rng, body_id, base):
     rows[:, 5:7] = 500. + 100. * rng.random((25, 2))
     rows[:, 7] = 1.
     rows[:, 11] = rng.integers(0, 3, size=25)
-    lines = [f'{72057594037931000 + ord(body_id)} 0 1 1 1 1 0 -0.08920905 -0.4797752 2', '25']
+    body = 72057594037931000 + ord(body_id)
+    lines = [f'{body} 0 1 1 1 1 0 -0.08920905 -0.4797752 2', '25']
     lines += [' '.join(f'{v:.6g}' for v in row) for row in rows]
     return lines
 

@@ -2,17 +2,14 @@ import importlib.util
 import json
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
-                                           convert_coco_json,
-                                           dump_pickle_atomic)
-from aclnet_mm.datasets.converters.coco_json import frame_number
+                                           convert_coco_json, write_pickle)
+from aclnet_mm.datasets.converters.readers.coco_json import frame_number
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -178,6 +175,7 @@ def test_skipped_sample_leaves_its_split(tmp_path):
         skip_bad=True)
     assert result.data['split'] == dict(train=['001_a'], val=[])
     assert len(result.skipped) == 1
+    assert result.summary()['skipped_by_kind'] == dict(empty=1)
 
 
 def test_label_options_are_checked(tmp_path):
@@ -209,7 +207,7 @@ def test_loads_in_pose_dataset(tmp_path):
         label_pattern=PATTERN,
         splits_file=str(splits),
         img_shape=(1080, 1920))
-    dump_pickle_atomic(result.data, out)
+    write_pickle(result.data, out)
     pipeline = [
         dict(type='PreNormalize2D'),
         dict(type='GenSkeFeat', dataset='coco', feats=['j']),
@@ -252,12 +250,25 @@ BAD = {
 }
 
 
+#: The ``BadSampleError.kind`` of each case of :data:`BAD`.
+BAD_KIND = {
+    'truncated': 'unreadable',
+    'joint count': 'unreadable',
+    'empty': 'empty',
+    'unknown label': 'label',
+    'non-numeric': 'unreadable',
+    'no frame number': 'unreadable',
+    'layout': 'unreadable',
+}
+
+
 @pytest.mark.parametrize('kind', sorted(BAD))
 def test_bad_input_names_file_and_frame(tmp_path, kind):
     name, content, needles = BAD[kind]
     path = _write(tmp_path, name, content)
     with pytest.raises(BadSampleError) as info:
         convert_coco_json(str(tmp_path), label_pattern=PATTERN)
+    assert info.value.kind == BAD_KIND[kind]
     message = str(info.value)
     assert message.startswith(str(path))
     for needle in needles:
@@ -302,33 +313,49 @@ def test_cli_writes_nothing_on_error_and_skips_on_request(
     assert not out.parent.exists()
 
     tool.main(args + ['--skip-bad'])
-    assert '1 skipped' in capsys.readouterr().out
+    assert f"1 skipped {{'{BAD_KIND[kind]}': 1}}" in capsys.readouterr().out
     with open(out, 'rb') as f:
         data = pickle.load(f)
     assert data['split'] == dict(all=['000_good'])
 
 
-def test_cli_subprocess(tmp_path):
+def test_cli_in_process(tmp_path, capsys):
     pose = tmp_path / 'pose'
     _write(pose, 'x.json', ALPHAPOSE)
     csv = _write(tmp_path, 'labels.csv', 'filename,label\nx.json,jump\n')
     names = _write(tmp_path, 'classes.txt', 'walk\njump\n')
     splits = _write(tmp_path, 'splits.txt', 'val x\n')
     out = tmp_path / 'coco.pkl'
-    cmd = [
-        sys.executable, TOOL,
+    args = [
         str(pose),
         str(out), '--labels-csv',
         str(csv), '--class-names',
         str(names), '--splits-file',
         str(splits), '--max-person', '1', '--img-shape', '720', '1280'
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert '1 samples' in proc.stdout
+    _load_tool().main(args)
+    assert '1 samples (1 labels)' in capsys.readouterr().out
     with open(out, 'rb') as f:
         data = pickle.load(f)
     (anno, ) = data['annotations']
     assert anno['label'] == 1 and anno['keypoint'].shape == (1, 4, 17, 2)
     assert anno['img_shape'] == (720, 1280)
     assert data['split'] == dict(val=['x'])
+
+
+def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
+    pose = tmp_path / 'pose'
+    _write(pose, '001_a.json', ALPHAPOSE)
+    out = tmp_path / 'coco.pkl'
+    out.write_bytes(b'old')
+    tool = _load_tool()
+    args = [str(pose), str(out), '--label-pattern', PATTERN]
+    with pytest.raises(SystemExit) as info:
+        tool.main(args)
+    assert '--overwrite' in str(info.value.code)
+    assert 'nothing written' in str(info.value.code)
+    assert out.read_bytes() == b'old'
+    tool.main(args + ['--overwrite'])
+    assert 'wrote' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        assert pickle.load(f)['split'] == dict(all=['001_a'])

@@ -3,16 +3,15 @@ import importlib.util
 import json
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from aclnet_mm.datasets.converters import BadSampleError, ConversionError
-from aclnet_mm.datasets.converters.gait import (GaitStats, IdRanges,
-                                                convert_gait, make_gait_pickle,
-                                                normalize_id)
+from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
+                                           PoseRecord, convert_gait)
+from aclnet_mm.datasets.converters.convert import split_by_subject
+from aclnet_mm.datasets.converters.identifiers import (IdRanges, gait_fields,
+                                                       normalize_id)
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -129,6 +128,7 @@ def test_gaitgraph_csv_corrupt_row(tmp_path):
         convert_gait(src, 'gaitgraph-csv')
     result = convert_gait(src, 'gaitgraph-csv', skip_bad=True)
     assert len(result.skipped) == 1
+    assert result.skipped[0].kind == 'unreadable'
     assert '001-bg-02-000' not in _by_name(result)  # dropped as a whole
     assert len(result.data['annotations']) == 4
 
@@ -142,6 +142,7 @@ def test_gaitgraph_csv_bad_name_and_short_row(tmp_path):
         convert_gait(src, 'gaitgraph-csv')
     result = convert_gait(src, 'gaitgraph-csv', skip_bad=True)
     assert len(result.skipped) == 2
+    assert result.summary()['skipped_by_kind'] == dict(unreadable=2)
     assert '001-nm-01-090' not in _by_name(result)
 
 
@@ -158,19 +159,39 @@ def _write_pkl(root, sid, cond, view, obj, raw=None):
     return path
 
 
-def _opengait_tree(root):
+def _opengait_tree(root, empty=True):
+    """12 sequences of 3 frames (the middle one all zeros); with ``empty``
+    two more without any detection (0 frames, 4 all-zero frames)."""
     seq = np.stack([_pose(10.), np.zeros((17, 3)), _pose(30.)])
     for sid in ('001', '002', '075'):
         for cond in ('nm-01', 'cl-02'):
             for view in ('000', '018'):
                 _write_pkl(root, sid, cond, view, seq)
-    _write_pkl(root, '002', 'bg-01', '000', np.zeros((0, 17, 3)))
-    _write_pkl(root, '002', 'bg-01', '018', np.zeros((4, 17, 3)))
+    if empty:
+        _write_pkl(root, '002', 'bg-01', '000', np.zeros((0, 17, 3)))
+        _write_pkl(root, '002', 'bg-01', '018', np.zeros((4, 17, 3)))
+
+
+def test_opengait_empty_sequences_are_bad_samples(tmp_path):
+    _opengait_tree(tmp_path)
+    with pytest.raises(BadSampleError, match='empty sequence') as info:
+        convert_gait(str(tmp_path), 'opengait-pkl')
+    assert info.value.kind == 'empty'
+    assert info.value.path == str(tmp_path / '002' / 'bg-01' / '000' /
+                                  '000.pkl')
+    result = convert_gait(str(tmp_path), 'opengait-pkl', skip_bad=True)
+    assert [e.path for e in result.skipped] == [
+        str(tmp_path / '002' / 'bg-01' / v / f'{v}.pkl')
+        for v in ('000', '018')
+    ]
+    s = result.summary()
+    assert (s['samples'], s['skipped']) == (12, 2)
+    assert s['skipped_by_kind'] == dict(empty=2)
 
 
 def test_opengait_tree(tmp_path):
     _opengait_tree(tmp_path)
-    result = convert_gait(str(tmp_path), 'opengait-pkl')
+    result = convert_gait(str(tmp_path), 'opengait-pkl', skip_bad=True)
     annos = _by_name(result)
     assert len(annos) == 12
     a = annos['075-cl-02-018']
@@ -182,9 +203,12 @@ def test_opengait_tree(tmp_path):
     np.testing.assert_allclose(a['keypoint_score'][0, 0], 0.8, rtol=1e-6)
     assert annos['002-nm-01-000']['label'] == 1
     s = result.summary()
-    assert s['empty_sequences'] == 2  # left out without skip_bad
+    assert s['skipped'] == 2  # the empty sequences
     assert s['missing_frames'] == 12  # one all-zero frame per sequence
-    assert s['skipped'] == 0
+    assert s['empty_frames'] == 12
+    assert (s['frames'], s['min_frames'], s['max_frames']) == (36, 3, 3)
+    assert s['persons'] == {1: 12}
+    assert s['labels'] == 2  # subjects 001 and 002
     assert result.data['split']['test'] == [
         '075-cl-02-000', '075-cl-02-018', '075-nm-01-000', '075-nm-01-018'
     ]
@@ -198,13 +222,14 @@ def test_opengait_tree(tmp_path):
     }, 'not an array'),
 ])
 def test_opengait_corrupt(tmp_path, raw, obj, match):
-    _opengait_tree(tmp_path)
+    _opengait_tree(tmp_path, empty=False)
     bad = _write_pkl(tmp_path, '001', 'nm-02', '090', obj, raw=raw)
     with pytest.raises(BadSampleError, match=match) as info:
         convert_gait(str(tmp_path), 'opengait-pkl')
     assert info.value.path == str(bad)
+    assert info.value.kind == 'unreadable'
     result = convert_gait(str(tmp_path), 'opengait-pkl', skip_bad=True)
-    assert result.skipped[0].path == str(bad)
+    assert [e.path for e in result.skipped] == [str(bad)]
     assert len(result.data['annotations']) == 12
 
 
@@ -336,7 +361,21 @@ def test_folder_corrupt_and_empty(tmp_path):
         test_subjects='2-3',
         skip_bad=True)
     s = result.summary()
-    assert (s['skipped'], s['empty_sequences'], s['samples']) == (1, 1, 46)
+    assert (s['skipped'], s['samples']) == (2, 46)
+    assert s['skipped_by_kind'] == dict(unreadable=1, empty=1)
+
+
+def test_folder_empty_sequence_is_an_error_by_default(tmp_path):
+    _psymo_tree(tmp_path)
+    empty = _write_json(tmp_path / '1', '001_00_1_0_nm.json', [])
+    with pytest.raises(BadSampleError, match='empty sequence') as info:
+        convert_gait(
+            str(tmp_path),
+            'folder',
+            pattern=PSYMO,
+            train_subjects='0-1',
+            test_subjects='2-3')
+    assert (info.value.path, info.value.kind) == (str(empty), 'empty')
 
 
 def test_folder_bad_pattern(tmp_path):
@@ -368,29 +407,29 @@ def test_id_ranges():
     assert normalize_id('7') == '007' and normalize_id('x1') == 'x1'
 
 
-def _anno(sid, name):
-    return dict(
-        frame_dir=name,
-        subject_id=sid,
-        condition='nm-01',
-        view='000',
-        label=-1)
+def _record(sid, name):
+    return PoseRecord(
+        name=name,
+        source=name,
+        keypoint=np.ones((1, 2, 17, 2), np.float32),
+        fields=gait_fields(sid, 'nm-01', '000'))
 
 
-def test_make_gait_pickle_labels():
-    annos = [_anno(sid, f's{sid}') for sid in ('009', '004', '000', '006')]
-    data = make_gait_pickle(annos, IdRanges('0-5'), IdRanges('6-9'),
-                            GaitStats())
-    labels = {a['frame_dir']: a['label'] for a in data['annotations']}
+def testsplit_by_subject_labels():
+    records = [
+        _record(sid, f's{sid}') for sid in ('009', '004', '000', '012', '006')
+    ]
+    kept, split, dropped = split_by_subject(records, IdRanges('0-5'),
+                                            IdRanges('6-9'))
+    labels = {r.name: r.label for r in kept}
     assert labels == {'s000': 0, 's004': 1, 's006': -1, 's009': -1}
-    assert data['split'] == dict(train=['s000', 's004'], test=['s006', 's009'])
-    with pytest.raises(ConversionError, match='overlap'):
-        make_gait_pickle(annos, IdRanges('0-6'), IdRanges('6-9'), GaitStats())
+    assert split == dict(train=['s000', 's004'], test=['s006', 's009'])
+    assert dropped == 1  # subject 012
     with pytest.raises(ConversionError, match="subject 'ab'"):
-        make_gait_pickle([_anno('ab', 'x')], IdRanges('0-5'), IdRanges('6-9'),
-                         GaitStats())
+        split_by_subject([_record('ab', 'x')], IdRanges('0-5'),
+                         IdRanges('6-9'))
     with pytest.raises(ConversionError, match='no sequence has a subject'):
-        make_gait_pickle(annos, IdRanges('20-30'), IdRanges('40'), GaitStats())
+        split_by_subject(records, IdRanges('20-30'), IdRanges('40'))
 
 
 def test_convert_gait_options(tmp_path):
@@ -401,19 +440,15 @@ def test_convert_gait_options(tmp_path):
         convert_gait(src, 'gaitgraph-csv', pattern=PSYMO)
     with pytest.raises(ConversionError, match='img_shape'):
         convert_gait(src, 'gaitgraph-csv', img_shape=(0, 10))
+    with pytest.raises(ConversionError, match='overlap'):
+        convert_gait(
+            src, 'gaitgraph-csv', train_subjects='0-6', test_subjects='6-9')
     result = convert_gait(src, 'gaitgraph-csv', img_shape=(480, 640))
     assert result.data['annotations'][0]['img_shape'] == (480, 640)
 
 
 # ----------------------------------------------------------------------------
 # Command line
-
-
-def _run(*args):
-    return subprocess.run([sys.executable, TOOL, *map(str, args)],
-                          capture_output=True,
-                          text=True,
-                          timeout=120)
 
 
 def _tool():
@@ -424,15 +459,22 @@ def _tool():
     return module
 
 
-def test_cli_end_to_end(tmp_path):
+def test_cli_end_to_end(tmp_path, capsys):
     _psymo_tree(tmp_path / 'psymo')
     out = tmp_path / 'out' / 'psymo.pkl'
-    proc = _run(tmp_path / 'psymo', out, '--format', 'folder', '--pattern',
-                PSYMO, '--train-subjects', '0-2', '--test-subjects', '3')
-    assert proc.returncode == 0, proc.stderr
-    assert '48 sequences' in proc.stdout
-    assert "subjects {'train': 3, 'test': 1}" in proc.stdout
-    assert '1 frames with several detections' in proc.stdout
+    _tool().main([
+        str(tmp_path / 'psymo'),
+        str(out), '--format', 'folder', '--pattern', PSYMO,
+        '--train-subjects', '0-2', '--test-subjects', '3'
+    ])
+    stdout = capsys.readouterr().out
+    # 4 frames (3-6) per walk, frame 5 missing
+    assert ('48 samples (3 labels), 192 frames (4-4 per sample), persons '
+            '{1: 48}, 48 empty frames') in stdout
+    assert "subjects {'train': 3, 'test': 1}" in stdout
+    assert ('48 missing frames, 1 multi person frames, 1 multi person '
+            'sequences, 1 unmatched files, 0 outside split') in stdout
+    assert '0 skipped' in stdout
     with open(out, 'rb') as f:
         data = pickle.load(f)
     assert len(data['split']['train']) == 36
@@ -444,10 +486,28 @@ def test_cli_errors(tmp_path):
     _psymo_tree(tmp_path)
     _write_json(tmp_path / '1', '001_00_0_0_nm.json', '{broken')
     out = tmp_path / 'x.pkl'
-    proc = _run(tmp_path, out, '--format', 'folder', '--pattern', PSYMO)
-    assert proc.returncode != 0
-    assert '001_00_0_0_nm.json' in proc.stderr
-    assert 'nothing written' in proc.stderr and not out.exists()
+    with pytest.raises(SystemExit) as info:
+        _tool().main(
+            [str(tmp_path),
+             str(out), '--format', 'folder', '--pattern', PSYMO])
+    message = str(info.value.code)
+    assert message.startswith('error: ' + str(tmp_path / '1' / '001_00_0_0'))
+    assert 'nothing written' in message and not out.exists()
+
+
+def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
+    src = _write_csv(tmp_path / 'a.csv', _csv_rows())
+    out = tmp_path / 'casia.pkl'
+    out.write_bytes(b'old')
+    args = [src, str(out), '--format', 'gaitgraph-csv']
+    with pytest.raises(SystemExit) as info:
+        _tool().main(args)
+    assert '--overwrite' in str(info.value.code)
+    assert out.read_bytes() == b'old'
+    _tool().main(args + ['--overwrite'])
+    assert 'wrote' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        assert len(pickle.load(f)['annotations']) == 5
 
 
 def test_cli_in_process(tmp_path, capsys):
@@ -466,5 +526,6 @@ def test_cli_in_process(tmp_path, capsys):
     with pytest.raises(SystemExit, match='overlap'):
         tool.main([
             str(tmp_path / 'a.csv'),
-            str(out), '--format', 'gaitgraph-csv', '--test-subjects', '70-124'
+            str(out), '--format', 'gaitgraph-csv', '--test-subjects', '70-124',
+            '--overwrite'
         ])

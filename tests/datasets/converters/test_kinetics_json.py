@@ -2,16 +2,13 @@ import importlib.util
 import json
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
-                                           convert_kinetics_json,
-                                           dump_pickle_atomic)
+                                           convert_kinetics_json, write_pickle)
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -129,7 +126,7 @@ def test_loads_in_pose_dataset(tmp_path):
     _write(tmp_path / 'json' / 'train', 'vid1', CLIP)
     _write(tmp_path / 'json' / 'val', 'vid2', CLIP)
     out = str(tmp_path / 'k.pkl')
-    dump_pickle_atomic(convert_kinetics_json(str(tmp_path / 'json')).data, out)
+    write_pickle(convert_kinetics_json(str(tmp_path / 'json')).data, out)
     pipeline = [
         dict(type='PreNormalize2D'),
         dict(type='GenSkeFeat', dataset='openpose', feats=['j']),
@@ -170,6 +167,28 @@ BAD = {
                          data=[dict(frame_index='1',
                                     skeleton=[])]), ['data[0]',
                                                      'frame_index']),
+    # x = 1.6 of joint 0, frame 2: beyond the accepted [-0.5, 1.5]
+    'out of range': (_with(1, pose=[1.6, 0.4] + [0.5] * 34), [
+        '1 joints far outside the 340x256 image',
+        'person 0, frame index 1, joint 0',
+        'normalised (1.6, 0.4)', 'accepted: [-0.5, 1.5]'
+    ]),
+    'non-finite': (_with(1, score=[0.5] * 17 + [float('inf')]),
+                   ['sample bad', '1 non-finite', 'person 0', 'frame index 1',
+                    'joint 17']),
+}
+
+#: The ``BadSampleError.kind`` of each case of :data:`BAD`.
+BAD_KIND = {
+    'truncated': 'unreadable',
+    'joint count': 'unreadable',
+    'empty': 'empty',
+    'no data': 'unreadable',
+    'unknown label': 'label',
+    'non-numeric': 'unreadable',
+    'frame index': 'unreadable',
+    'out of range': 'range',
+    'non-finite': 'non-finite',
 }
 
 
@@ -179,6 +198,7 @@ def test_bad_input_names_file_and_frame(tmp_path, kind):
     path = _write(tmp_path, 'bad', content)
     with pytest.raises(BadSampleError) as info:
         convert_kinetics_json(str(tmp_path))
+    assert info.value.kind == BAD_KIND[kind]
     message = str(info.value)
     assert message.startswith(str(path))
     for needle in needles:
@@ -200,7 +220,8 @@ def _load_tool():
     return module
 
 
-@pytest.mark.parametrize('kind', ['truncated', 'joint count', 'empty'])
+@pytest.mark.parametrize('kind',
+                         ['truncated', 'joint count', 'empty', 'out of range'])
 def test_cli_writes_nothing_on_error_and_skips_on_request(
         tmp_path, capsys, kind):
     _write(tmp_path / 'json' / 'train', 'good', CLIP)
@@ -213,26 +234,55 @@ def test_cli_writes_nothing_on_error_and_skips_on_request(
     assert not out.parent.exists()
 
     tool.main([str(tmp_path / 'json'), str(out), '--skip-bad'])
-    assert '1 skipped' in capsys.readouterr().out
+    assert f"1 skipped {{'{BAD_KIND[kind]}': 1}}" in capsys.readouterr().out
     with open(out, 'rb') as f:
         data = pickle.load(f)
     assert data['split'] == dict(train=['good'])
 
 
-def test_cli_subprocess(tmp_path):
+def test_cli_in_process(tmp_path, capsys):
     _write(tmp_path / 'json' / 'val', 'vid1', CLIP)
     out = tmp_path / 'k.pkl'
-    proc = subprocess.run([
-        sys.executable, TOOL,
+    _load_tool().main([
         str(tmp_path / 'json'),
         str(out), '--img-shape', '512', '680', '--max-person', '1'
-    ],
-                          capture_output=True,
-                          text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert '1 samples' in proc.stdout
+    ])
+    assert '1 samples (1 labels), 4 frames' in capsys.readouterr().out
     with open(out, 'rb') as f:
         (anno, ) = pickle.load(f)['annotations']
     assert anno['keypoint'].shape == (1, 4, 18, 2)
     assert anno['img_shape'] == (512, 680)
+
+
+def test_out_of_range_skipped_with_count(tmp_path):
+    _write(tmp_path, 'good', CLIP)
+    _write(tmp_path, 'far', _with(1, pose=[0.5] * 35 + [-0.6]))
+    _write(tmp_path, 'wide', _with(0, pose=[1.51, 0.5] + [0.5] * 34))
+    with pytest.raises(BadSampleError, match='far outside') as info:
+        convert_kinetics_json(str(tmp_path))
+    assert info.value.kind == 'range'
+    assert info.value.path == str(tmp_path / 'far.json')
+    assert 'joint 17' in str(info.value)
+    result = convert_kinetics_json(str(tmp_path), skip_bad=True)
+    assert [a['frame_dir'] for a in result.data['annotations']] == ['good']
+    s = result.summary()
+    assert (s['skipped'], s['skipped_by_kind']) == (2, dict(range=2))
+    # the margin's borders are inside, and so is a slight overshoot (1.1)
+    _write(tmp_path, 'far', _with(1, pose=[-0.5, 1.5] * 18))
+    _write(tmp_path, 'wide', _with(0, pose=[1.5, -0.5] + [1.1] * 34))
+    assert convert_kinetics_json(str(tmp_path)).summary()['samples'] == 3
+
+
+def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
+    _write(tmp_path / 'json' / 'val', 'vid1', CLIP)
+    out = tmp_path / 'k.pkl'
+    out.write_bytes(b'old')
+    tool = _load_tool()
+    with pytest.raises(SystemExit) as info:
+        tool.main([str(tmp_path / 'json'), str(out)])
+    assert '--overwrite' in str(info.value.code)
+    assert out.read_bytes() == b'old'
+    tool.main([str(tmp_path / 'json'), str(out), '--overwrite'])
+    assert 'wrote' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        assert pickle.load(f)['split'] == dict(val=['vid1'])

@@ -10,11 +10,11 @@ import pytest
 from mmaction.registry import DATASETS
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
-                                           convert_ntu, dump_pickle_atomic)
-from aclnet_mm.datasets.converters.ntu_skeleton import (NTU60_XSUB_TRAIN,
-                                                        NTU120_XSUB_TRAIN,
-                                                        ntu_splits,
-                                                        parse_ntu_name)
+                                           convert_ntu, write_pickle)
+from aclnet_mm.datasets.converters.readers.ntu_skeleton import parse_ntu_name
+from aclnet_mm.datasets.converters.splits import (NTU60_XSUB_TRAIN,
+                                                  NTU120_XSUB_TRAIN,
+                                                  ntu_splits)
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -172,7 +172,7 @@ def test_loads_in_pose_dataset(tmp_path):
     _write(raw, 'S001C001P001R001A001', _ntu_text(FRAMES))
     _write(raw, NAME, _ntu_text(FRAMES[:2]))
     out = str(tmp_path / 'ntu.pkl')
-    dump_pickle_atomic(convert_ntu(str(raw)).data, out)
+    write_pickle(convert_ntu(str(raw)).data, out)
     pipeline = [
         dict(type='PreNormalize3D'),
         dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
@@ -222,11 +222,26 @@ BAD = {
     'bad name': ('clip_01', _good, ['SsssCcccPpppRrrrAaaa']),
     'non-numeric': (NAME, lambda: _replace_first_field(6, 'abc'),
                     ['line 6', 'non-numeric', 'abc', 'joint 2 of body 1']),
-    'not finite': (NAME, lambda: _replace_first_field(8, 'nan'),
-                   ['line 8', 'non-finite', 'joint 4 of body 1']),
+    # line 8: joint 4 (index 3) of body 1 of frame 1
+    'not finite': (NAME, lambda: _replace_first_field(8, 'nan'), [
+        'sample S001C002P003R001A005', '1 non-finite', 'person 0',
+        'frame index 0', 'joint 3'
+    ]),
     'trailing data': (NAME, lambda: _good() + '7\n',
                       ['unexpected data after the last of the 4 frames']),
 }
+
+
+#: The ``BadSampleError.kind`` of each case of :data:`BAD`.
+BAD_KIND = dict.fromkeys(BAD, 'unreadable')
+BAD_KIND.update({
+    'zero frames': 'empty',
+    'empty file': 'empty',
+    'no body': 'empty',
+    'unknown label': 'label',
+    'joint count': 'joints',
+    'not finite': 'non-finite'
+})
 
 
 @pytest.mark.parametrize('kind', sorted(BAD))
@@ -235,6 +250,7 @@ def test_bad_input_names_file_and_line(tmp_path, kind):
     path = _write(tmp_path, name, content())
     with pytest.raises(BadSampleError) as info:
         convert_ntu(str(tmp_path))
+    assert info.value.kind == BAD_KIND[kind]
     message = str(info.value)
     assert message.startswith(str(path))
     for needle in needles:
@@ -263,7 +279,7 @@ def test_cli_writes_nothing_on_error_and_skips_on_request(
     assert not out.parent.exists()  # not even a temporary file
 
     tool.main([str(raw), str(out), '--skip-bad'])
-    assert '1 skipped' in capsys.readouterr().out
+    assert f"1 skipped {{'{BAD_KIND[kind]}': 1}}" in capsys.readouterr().out
     assert os.listdir(out.parent) == ['ntu.pkl']
     with open(out, 'rb') as f:
         data = pickle.load(f)
@@ -277,6 +293,7 @@ def test_skip_bad_counts(tmp_path):
     result = convert_ntu(str(tmp_path), skip_bad=True)
     assert [e.path for e in result.skipped] == [str(p) for p in bad]
     assert result.summary()['skipped'] == 2
+    assert result.summary()['skipped_by_kind'] == dict(empty=2)
     assert result.summary()['samples'] == 1
 
 
@@ -292,6 +309,8 @@ def test_only_bad_files_is_an_error(tmp_path):
 
 
 def test_cli_subprocess(tmp_path):
+    """The one end-to-end run of a tool as a program (the others run
+    ``main`` in-process: the package import costs seconds per process)."""
     raw = tmp_path / 'raw'
     _write(raw, 'S001C001P001R001A001', _good(), newline='\r\n')
     _write(raw, NAME, _good())
@@ -305,8 +324,26 @@ def test_cli_subprocess(tmp_path):
                           text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert '2 samples' in proc.stdout and '0 skipped' in proc.stdout
+    assert '2 samples (2 labels)' in proc.stdout
+    assert '0 skipped' in proc.stdout
     with open(out, 'rb') as f:
         data = pickle.load(f)
     assert data['annotations'][0]['keypoint'].shape == (1, 4, 25, 2)
     assert data['split']['xsub_train'] == ['S001C001P001R001A001']
+
+
+def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
+    raw = tmp_path / 'raw'
+    _write(raw, NAME, _good())
+    out = tmp_path / 'ntu.pkl'
+    out.write_bytes(b'old')
+    tool = _load_tool()
+    with pytest.raises(SystemExit) as info:
+        tool.main([str(raw), str(out)])
+    assert '--overwrite' in str(info.value.code)
+    assert out.read_bytes() == b'old'
+    tool.main([str(raw), str(out), '--overwrite'])
+    assert 'wrote' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        data = pickle.load(f)
+    assert [a['frame_dir'] for a in data['annotations']] == [NAME]

@@ -1,16 +1,16 @@
+import importlib.util
+import logging
 import os
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from mmengine.logging import MMLogger
 
-from aclnet_mm.datasets.converters.common import ConversionError
-from aclnet_mm.datasets.converters.reid_npy import (KGBD_TO_KINECT_V1,
-                                                    convert_reid_npy,
-                                                    role_summary)
+from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
+                                           convert_reid_npy)
+from aclnet_mm.layouts.kinect_v1 import KGBD_TO_KINECT_V1
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -87,7 +87,8 @@ def by_role(data, role):
 ])
 def test_converts_tiny_set(tmp_path, dataset, num_joints, subsets, probe):
     root, content = write_set(tmp_path, dataset, num_joints, subsets)
-    data = convert_reid_npy(root, dataset, frames=F, probe=probe).data
+    result = convert_reid_npy(root, dataset, frames=F, probe=probe)
+    data = result.data
     gallery = subsets[1]
     assert data['split']['test'] == (
         data['split']['probe'] + data['split']['gallery'])
@@ -108,7 +109,11 @@ def test_converts_tiny_set(tmp_path, dataset, num_joints, subsets, probe):
     assert [a['label'] for a in by_role(data, 'train')] == [1, 0, 1, 2]
     assert {a['label'] for a in by_role(data, 'probe')} == {-1}
     assert {a['label'] for a in by_role(data, 'gallery')} == {-1}
-    assert role_summary(data)['gallery'] == dict(samples=4, subjects=3)
+    summary = result.summary()
+    assert summary['roles'] == dict(gallery=4, probe=3, train=4)
+    assert summary['subjects'] == dict(train=3, test=3, probe=3, gallery=3)
+    assert summary['splits'] == dict(train=4, test=7, probe=3, gallery=4)
+    assert summary['labels'] == 3 and summary['frames'] == 11 * F
 
 
 def test_probe_picks_its_gallery_and_root_is_found(tmp_path):
@@ -215,34 +220,118 @@ def test_bad_options(tmp_path):
         convert_reid_npy(root, 'KS20', frames=F + 2)
 
 
-def _run_cli(*args):
-    cmd = [sys.executable, TOOL, *map(str, args)]
-    return subprocess.run(
-        cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+def _tool():
+    spec = importlib.util.spec_from_file_location('reid_npy_to_pkl', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_cli_end_to_end(tmp_path):
-    root, content = write_set(tmp_path, 'KS20', 25)
+def test_cli_end_to_end(tmp_path, capsys):
+    write_set(tmp_path, 'KS20', 25)
     out = tmp_path / 'out' / 'ks20.pkl'
-    proc = _run_cli(tmp_path / 'Datasets', out, '--dataset', 'KS20',
-                    '--frames', F)
-    assert proc.returncode == 0, proc.stderr
-    assert 'probe 3 samples of 3 subjects' in proc.stdout
+    _tool().main(
+        [str(tmp_path / 'Datasets'),
+         str(out), '--dataset', 'KS20', '--frames',
+         str(F)])
+    stdout = capsys.readouterr().out
+    assert "roles {'gallery': 4, 'probe': 3, 'train': 4}" in stdout
+    assert ("subjects {'train': 3, 'test': 3, 'probe': 3, 'gallery': 3}"
+            in stdout)
     with open(out, 'rb') as f:
         data = pickle.load(f)
     assert len(data['split']['test']) == 7
     assert data['annotations'][0]['keypoint'].shape == (1, F, 25, 3)
-    assert 'torch' not in proc.stderr
 
 
 def test_cli_writes_nothing_on_error(tmp_path):
     root, _ = write_set(tmp_path, 'KS20', 25)
     np.save(_axis_path(root, 'x'), np.zeros((F, 25)))
     out = tmp_path / 'out' / 'ks20.pkl'
-    proc = _run_cli(root, out, '--dataset', 'KS20', '--frames', F)
-    assert proc.returncode != 0
-    assert 'disagree in shape' in proc.stderr
-    assert f't_source_x_KS20_{F}.npy' in proc.stderr
-    assert 'nothing written' in proc.stderr
+    with pytest.raises(SystemExit) as info:
+        _tool().main([root, str(out), '--dataset', 'KS20', '--frames', str(F)])
+    message = str(info.value.code)
+    assert message.startswith('error: ')
+    assert 'disagree in shape' in message
+    assert f't_source_x_KS20_{F}.npy' in message
+    assert message.endswith('(nothing written)')
     assert not out.exists()
     assert not (tmp_path / 'out').exists() or not os.listdir(tmp_path / 'out')
+
+
+def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
+    root, _ = write_set(tmp_path, 'KS20', 25)
+    out = tmp_path / 'ks20.pkl'
+    out.write_bytes(b'old')
+    args = [root, str(out), '--dataset', 'KS20', '--frames', str(F)]
+    with pytest.raises(SystemExit) as info:
+        _tool().main(args)
+    assert '--overwrite' in str(info.value.code)
+    assert out.read_bytes() == b'old'
+    _tool().main(args + ['--overwrite'])
+    assert 'wrote' in capsys.readouterr().out
+    with open(out, 'rb') as f:
+        assert len(pickle.load(f)['annotations']) == 11
+
+
+def _put(root, axis, subset, value, sample, frame, joint, prefix='t_source'):
+    """Set one value of an axis file (rows ``sample * F + frame``)."""
+    folder = 'train_npy_data' if subset is None else osp.join(
+        'test_npy_data', subset)
+    path = osp.join(root, folder, f'{prefix}_{axis}_KS20_{F}.npy')
+    rows = np.load(path)
+    rows[sample * F + frame, joint] = value
+    np.save(path, rows)
+    return path
+
+
+class _Warnings(logging.Handler):
+    """Collects the WARNING records of MMEngine's current logger."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def warnings():
+    logger = MMLogger.get_current_instance()
+    handler = _Warnings()
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
+
+
+def test_non_finite_value_is_an_error_or_skipped(tmp_path, warnings):
+    root, content = write_set(tmp_path, 'KS20', 25)
+    _put(root, 'y', 'probe', np.nan, sample=1, frame=2, joint=5)
+    # records name the axis files of their subset, whichever is bad
+    path = _axis_path(root, 'x').replace('_x_', '_{x,y,z}_')
+    _put(root, 'z', 'gallery', np.inf, sample=3, frame=0, joint=0)
+    with pytest.raises(BadSampleError) as info:
+        convert_reid_npy(root, 'KS20', frames=F)
+    err = info.value
+    assert err.kind == 'non-finite'
+    assert str(err) == (
+        f'{path} (sample 1): sample probe_000001: has 1 non-finite '
+        'keypoint values (first at person 0, frame index 2, joint 5)')
+    assert warnings == []
+    result = convert_reid_npy(root, 'KS20', frames=F, skip_bad=True)
+    assert result.data['split']['probe'] == ['probe_000000', 'probe_000002']
+    assert result.data['split']['gallery'] == [
+        'gallery_000000', 'gallery_000001', 'gallery_000002'
+    ]
+    summary = result.summary()
+    assert (summary['samples'], summary['skipped']) == (9, 2)
+    assert summary['skipped_by_kind'] == {'non-finite': 2}
+    # one warning for the kind, with the count and the first example
+    (message, ) = [m for m in warnings if '--skip-bad' in m]
+    assert message.startswith('--skip-bad: skipped 2 non-finite sample(s)')
+    assert 'probe_000001' in message
+    # the good samples are unchanged
+    probe = by_role(result.data, 'probe')
+    np.testing.assert_allclose(
+        probe[1]['keypoint'][0], content['probe'][0][2], rtol=1e-6)

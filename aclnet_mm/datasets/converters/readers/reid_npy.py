@@ -1,4 +1,4 @@
-"""Skeleton re-ID per-axis npy files to a ``PoseDataset`` pickle.
+"""Reader of skeleton re-ID per-axis npy trees (TranSG layout).
 
 Reads the pre-processed KS20, KGBD, IAS-Lab and BIWI data of Haocong Rao's
 line of work (TranSG, SPC-MGR, SimMC, Hi-MPC), as written by TranSG's
@@ -20,21 +20,14 @@ probe follow TranSG's evaluation (``TranSG.py``): KS20 and KGBD have the
 subsets ``probe`` and ``gallery``; IAS-Lab has ``A`` and ``B`` and BIWI has
 ``Walking`` and ``Still``, each of the two being the gallery of the other.
 
-Each sample becomes one annotation with the ``PoseDataset`` fields
-(``frame_dir`` ``'<role>_<index>'``, ``label``, ``total_frames`` = ``f``,
-``keypoint`` float32 ``(1, f, J, 3)``, x/y/z in the file's units) plus
-``subject_id`` (the person ID as a string), ``role`` (``'train'``,
+Each sample becomes one record (``name`` ``'<role>_<index>'``,
+``keypoint`` float32 ``(1, f, J, 3)``, x/y/z in the file's units) with the
+fields ``subject_id`` (the person ID as a string), ``role`` (``'train'``,
 ``'probe'`` or ``'gallery'``) and ``subset`` (``'train'`` or the test
-folder name). The splits are ``train``, ``test`` (probe and gallery
-together, for one test dataloader feeding ``ReIDRetrievalMetric``, which
-tells them apart by ``role``), ``probe`` and ``gallery``.
+folder name).
 
 Decisions:
 
-- Labels: the training IDs, sorted (numerically when all are integers),
-  get the contiguous labels ``0..K-1``; probe and gallery samples get
-  ``-1`` (the metric matches on ``subject_id``). In these protocols the
-  test persons are the training persons, so ``subject_id`` links them.
 - Per-sample IDs come from ``frame_id_*.npy`` (a plain array). Only when
   it is missing is the ``ids_*.npy`` dict read instead; that file is a
   pickle, and pickles are code: convert only trusted trees.
@@ -44,52 +37,35 @@ Decisions:
   the ``kinect_v1`` layout; KS20 is Kinect v2 (the ``nturgb+d`` layout).
 - Coordinates are stored as read. TranSG subtracts joint 0 of every frame
   when loading; a pipeline can normalise instead.
-- Any inconsistency (axis files of different shapes, a row count that is
-  not a multiple of ``f``, a joint count that is not the dataset's, an ID
-  file that does not match the samples) stops the run with a
-  :class:`~.common.ConversionError` naming the files; nothing is written.
+- Any inconsistency of the files (axis files of different shapes, a row
+  count that is not a multiple of ``f``, a joint count that is not the
+  dataset's, an ID file that does not match the samples) stops the run
+  with a :class:`~..errors.ConversionError` naming the files. Bad values of
+  one sample (NaN, inf) are the assembly's checks, per sample.
 """
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional
 
 import numpy as np
 
-from .common import ConversionError, ConversionResult, make_pose_pickle
+from ....layouts.kinect_v1 import KGBD_TO_KINECT_V1
+from ..errors import ConversionError
+from ..record import PoseRecord
 
 #: Joints per skeleton of each dataset.
 DATASET_JOINTS: Dict[str, int] = dict(KS20=25, KGBD=20, IAS=20, BIWI=20)
 
 #: Test subsets: probe subset -> the gallery subset TranSG pairs with it.
-PROBE_GALLERY: Dict[str, Dict[str, str]] = {
-    'KS20': {
-        'probe': 'gallery'
-    },
-    'KGBD': {
-        'probe': 'gallery'
-    },
-    'IAS': {
-        'A': 'B',
-        'B': 'A'
-    },
-    'BIWI': {
-        'Walking': 'Still',
-        'Still': 'Walking'
-    },
-}
+# yapf: disable
+PROBE_GALLERY: Dict[str, Dict[str, str]] = dict(
+    KS20=dict(probe='gallery'), KGBD=dict(probe='gallery'),
+    IAS=dict(A='B', B='A'), BIWI=dict(Walking='Still', Still='Walking'))
+# yapf: enable
 
 #: Probe subset used when none is given.
-DEFAULT_PROBE: Dict[str, str] = {
-    'KS20': 'probe',
-    'KGBD': 'probe',
-    'IAS': 'A',
-    'BIWI': 'Walking'
-}
-
-#: KGBD file joint ``KGBD_TO_KINECT_V1[k]`` is Kinect v1 joint ``k`` (the
-#: mapping TranSG applies in ``utils/process_SG.py``).
-KGBD_TO_KINECT_V1 = (11, 10, 1, 0, 2, 4, 6, 8, 3, 5, 7, 9, 12, 14, 16, 18, 13,
-                     15, 17, 19)
+DEFAULT_PROBE: Dict[str, str] = dict(
+    KS20='probe', KGBD='probe', IAS='A', BIWI='Walking')
 
 TRAIN_DIR = 'train_npy_data'
 TEST_DIR = 'test_npy_data'
@@ -274,123 +250,41 @@ def read_subject_ids(paths: Dict[str, str], num_samples: int) -> List[str]:
     return result  # type: ignore[return-value]
 
 
-def _sort_ids(ids: Sequence[str]) -> List[str]:
-    """Sort IDs numerically when all are integers, else as strings."""
-    unique = sorted(set(ids))
-    if all(i.lstrip('-').isdigit() for i in unique):
-        return sorted(unique, key=int)
-    return unique
-
-
-def _subset_annotations(keypoint: np.ndarray, subject_ids: List[str],
-                        role: str, subset: str,
-                        labels: Dict[str, int]) -> List[dict]:
-    """One annotation per sample of a subset."""
-    frames = keypoint.shape[1]
-    return [
-        dict(
-            frame_dir=f'{role}_{index:06d}',
-            label=labels[sid] if role == 'train' else -1,
-            total_frames=frames,
-            keypoint=keypoint[index][None].copy(),
-            subject_id=sid,
-            role=role,
-            subset=subset) for index, sid in enumerate(subject_ids)
-    ]
-
-
-def convert_reid_npy(root: str,
+def read_reid_subset(data_root: str,
                      dataset: str,
-                     frames: int = 6,
-                     probe: Optional[str] = None,
-                     gallery: Optional[str] = None,
-                     reorder_kgbd: bool = True) -> ConversionResult:
-    """Convert a TranSG-style re-ID npy tree to a ``PoseDataset`` pickle.
+                     frames: int,
+                     subset: Optional[str],
+                     role: str,
+                     reorder_kgbd: bool = True) -> List[PoseRecord]:
+    """Read the samples of one subset (training or a test folder).
 
     Args:
-        root (str): ``Datasets/<DATASET>/<f>`` (or a folder below or above
-            it, see :func:`find_data_root`).
+        data_root (str): The folder from :func:`find_data_root`.
         dataset (str): ``'KS20'``, ``'KGBD'``, ``'IAS'`` or ``'BIWI'``.
-        frames (int): The sequence length ``f`` in the file names.
-            Defaults to 6.
-        probe (str, optional): The probe subset (a ``test_npy_data``
-            folder). Defaults to :data:`DEFAULT_PROBE` of the dataset.
-        gallery (str, optional): The gallery subset. Defaults to the one
-            TranSG pairs with ``probe`` (:data:`PROBE_GALLERY`).
+        frames (int): The sequence length ``f``.
+        subset (str, optional): A test folder name, None for training.
+        role (str): ``'train'``, ``'probe'`` or ``'gallery'``.
         reorder_kgbd (bool): Map KGBD joints to the Kinect v1 order.
             Defaults to True.
 
     Returns:
-        ConversionResult: The pickle content (splits ``train``, ``test``,
-        ``probe``, ``gallery``) and no skips.
+        list[PoseRecord]: One record per sample, in file order.
 
     Raises:
-        ConversionError: On an unknown dataset or subset, a missing file or
-            inconsistent files.
-
-    A typical call::
-
-        result = convert_reid_npy('Datasets/KS20/6', 'KS20', frames=6)
-        result.data['annotations'][0]['keypoint'].shape  # (1, 6, 25, 3)
+        ConversionError: On missing or inconsistent files.
     """
-    if dataset not in DATASET_JOINTS:
-        raise ConversionError(f'unknown dataset {dataset!r}; choose one of '
-                              f'{sorted(DATASET_JOINTS)}')
-    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
-        raise ConversionError(f'frames must be a positive int, got '
-                              f'{frames!r}')
-    probe = DEFAULT_PROBE[dataset] if probe is None else probe
-    if gallery is None:
-        if probe not in PROBE_GALLERY[dataset]:
-            raise ConversionError(
-                f'{dataset} has no probe subset {probe!r}; choose one of '
-                f'{sorted(PROBE_GALLERY[dataset])} or name the gallery')
-        gallery = PROBE_GALLERY[dataset][probe]
-    if probe == gallery:
-        raise ConversionError(f'probe and gallery are both {probe!r}')
-    data_root = find_data_root(root, dataset, frames)
-    num_joints = DATASET_JOINTS[dataset]
-
-    subsets = dict(train=None, probe=probe, gallery=gallery)
-    loaded: List[Tuple[str, str, np.ndarray, List[str]]] = []
-    for role, folder in subsets.items():
-        name = 'train' if folder is None else folder
-        paths = subset_files(data_root, dataset, frames, folder)
-        keypoint = read_axes(paths, frames, num_joints)
-        if dataset == 'KGBD' and reorder_kgbd:
-            keypoint = keypoint[:, :, list(KGBD_TO_KINECT_V1)]
-        ids = read_subject_ids(paths, len(keypoint))
-        loaded.append((role, name, keypoint, ids))
-
-    train_ids = _sort_ids(loaded[0][3])
-    labels = {sid: label for label, sid in enumerate(train_ids)}
-    annotations: List[dict] = []
-    split: Dict[str, List[str]] = {}
-    for role, name, keypoint, ids in loaded:
-        annos = _subset_annotations(keypoint, ids, role, name, labels)
-        split[role] = [a['frame_dir'] for a in annos]
-        annotations.extend(annos)
-    split['test'] = split['probe'] + split['gallery']
-    split = {k: split[k] for k in ('train', 'test', 'probe', 'gallery')}
-    return ConversionResult(data=make_pose_pickle(annotations, split))
-
-
-def role_summary(data: dict) -> Dict[str, Dict[str, int]]:
-    """Count samples and distinct subjects per role.
-
-    Args:
-        data (dict): The pickle content from :func:`convert_reid_npy`.
-
-    Returns:
-        dict[str, dict[str, int]]: ``{role: dict(samples=n, subjects=k)}``.
-    """
-    result: Dict[str, Dict[str, int]] = {}
-    subjects: Dict[str, set] = {}
-    for anno in data['annotations']:
-        role = anno['role']
-        entry = result.setdefault(role, dict(samples=0, subjects=0))
-        entry['samples'] += 1
-        subjects.setdefault(role, set()).add(anno['subject_id'])
-    for role, entry in result.items():
-        entry['subjects'] = len(subjects[role])
-    return result
+    paths = subset_files(data_root, dataset, frames, subset)
+    keypoint = read_axes(paths, frames, DATASET_JOINTS[dataset])
+    if dataset == 'KGBD' and reorder_kgbd:
+        keypoint = keypoint[:, :, list(KGBD_TO_KINECT_V1)]
+    ids = read_subject_ids(paths, len(keypoint))
+    name = 'train' if subset is None else subset
+    return [
+        PoseRecord(
+            name=f'{role}_{index:06d}',
+            source=f'{paths["x"].replace("_x_", "_{x,y,z}_")} (sample '
+            f'{index})',
+            keypoint=keypoint[index][None].copy(),
+            fields=dict(subject_id=sid, role=role, subset=name))
+        for index, sid in enumerate(ids)
+    ]

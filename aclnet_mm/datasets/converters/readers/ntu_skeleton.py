@@ -1,4 +1,4 @@
-"""NTU RGB+D raw ``.skeleton`` files to a ``PoseDataset`` pickle.
+"""Reader of NTU RGB+D raw ``.skeleton`` files.
 
 A ``.skeleton`` file is text (LF or CRLF; numbers split on whitespace)::
 
@@ -12,10 +12,9 @@ A ``.skeleton`` file is text (LF or CRLF; numbers split on whitespace)::
                       orientW orientX orientY orientZ trackingState>
 
 The file name ``SsssCcccPpppRrrrAaaa`` gives setup, camera, performer,
-replication and action; the label is ``A - 1``.
+replication and action (the record's ``ids``).
 
-Multi-person decisions (documented here, tested in
-``tests/datasets/converters/test_ntu_skeleton.py``):
+Multi-person decisions:
 
 - Bodies are tracked by their body ID. At most ``max_person`` bodies are
   kept, ranked by motion energy: the sum over joints and coordinates of the
@@ -27,16 +26,16 @@ Multi-person decisions (documented here, tested in
 - A frame with no body at all is kept, all zeros, so ``total_frames`` is
   the file's frame count; these frames are counted in the summary.
   ``PreNormalize3D`` drops all-zero frames before training.
-- A file with 0 frames or with no body in any frame is a bad sample.
+- A file with 0 frames or with no body in any frame is an empty sample.
 """
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 
-from .common import (BadSampleError, ConversionError, ConversionResult,
-                     convert_files, list_files, make_pose_pickle)
+from ..errors import BadSampleError
+from ..record import PoseRecord
 
 NUM_JOINTS = 25
 NUM_BODY_FIELDS = 10
@@ -47,21 +46,6 @@ IMG_SHAPE = (1080, 1920)
 TRACKING_SCORE = {0: 0., 1: .5, 2: 1.}
 """2D ``keypoint_score`` per joint tracking state (0 not tracked,
 1 inferred, 2 tracked)."""
-
-NTU60_XSUB_TRAIN = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28,
-                    31, 34, 35, 38)
-"""Training performers of the NTU-60 cross-subject benchmark."""
-
-NTU60_XVIEW_TRAIN = (2, 3)
-"""Training cameras of the NTU-60 cross-view benchmark."""
-
-NTU120_XSUB_TRAIN = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28,
-                     31, 34, 35, 38, 45, 46, 47, 49, 50, 52, 53, 54, 55, 56,
-                     57, 58, 59, 70, 74, 78, 80, 81, 82, 83, 84, 85, 86, 89,
-                     91, 92, 93, 94, 95, 97, 98, 100, 103)
-"""The 53 training performers of the NTU-120 cross-subject benchmark."""
-
-NUM_CLASSES = {'ntu60': 60, 'ntu120': 120}
 
 _NAME_RE = re.compile(r'S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})')
 _NAME_KEYS = ('setup', 'camera', 'performer', 'replication', 'action')
@@ -178,7 +162,8 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
     """
     reader = _LineReader(path)
     if not any(line.strip() for line in reader.lines):
-        raise BadSampleError(path, 'empty sequence: the file is empty')
+        raise BadSampleError(
+            path, 'empty sequence: the file is empty', kind='empty')
     count_line, (num_frames, ) = reader.ints('the frame count')
     if num_frames < 0:
         raise BadSampleError(path, 'negative frame count', line=count_line)
@@ -197,22 +182,13 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
                 raise BadSampleError(
                     path,
                     f'{where} has {num_joints} joints, expected {NUM_JOINTS}',
-                    line=lineno)
-            linenos, joints = [], []
-            for j in range(1, NUM_JOINTS + 1):
-                lineno, _, values = reader.floats(f'joint {j} of {where}',
-                                                  NUM_JOINT_FIELDS)
-                linenos.append(lineno)
-                joints.append(values)
-            joints = np.array(joints, dtype=np.float64)
-            finite = np.isfinite(joints).all(axis=1)
-            if not finite.all():
-                j = int(np.argmin(finite))
-                raise BadSampleError(
-                    path,
-                    f'non-finite number in joint {j + 1} of {where}',
-                    line=linenos[j])
-            bodies.append((info[0], joints))
+                    line=lineno,
+                    kind='joints')
+            joints = [
+                reader.floats(f'joint {j} of {where}', NUM_JOINT_FIELDS)[2]
+                for j in range(1, NUM_JOINTS + 1)
+            ]
+            bodies.append((info[0], np.array(joints, dtype=np.float64)))
         frames.append(bodies)
     reader.check_end(num_frames, count_line)
     return frames
@@ -262,158 +238,59 @@ def motion_energy(joints: np.ndarray) -> float:
     return float(joints.var(axis=0).sum())
 
 
-def ntu_sample(path: str,
-               mode: str = '3d',
-               max_person: int = 2,
-               dataset: str = 'ntu60') -> dict:
-    """Convert one ``.skeleton`` file to a ``PoseDataset`` annotation.
+def read_ntu_record(path: str,
+                    mode: str = '3d',
+                    max_person: int = 2) -> PoseRecord:
+    """Read one ``.skeleton`` file into a record.
 
     Args:
         path (str): The file, named ``SsssCcccPpppRrrrAaaa.skeleton``.
         mode (str): ``'3d'`` (camera space, metres) or ``'2d'`` (colour
-            image, pixels, with ``keypoint_score`` and image shapes).
+            image, pixels, with ``keypoint_score`` and the image shape).
             Defaults to ``'3d'``.
         max_person (int): Bodies kept. Defaults to 2.
-        dataset (str): ``'ntu60'`` or ``'ntu120'``; bounds the action
-            number. Defaults to ``'ntu60'``.
 
     Returns:
-        dict: ``frame_dir``, ``filename``, ``label``, ``total_frames``,
-        ``keypoint`` float32 ``(M, T, 25, 3 | 2)`` and, in 2D mode,
-        ``keypoint_score`` float32 ``(M, T, 25)``, ``img_shape`` and
-        ``original_shape``.
+        PoseRecord: ``keypoint`` float32 ``(M, T, 25, 3 | 2)`` (and in 2D
+        ``keypoint_score`` ``(M, T, 25)``); ``ids`` are the five numbers of
+        the name; ``counts['empty_frames']``.
 
     Raises:
-        BadSampleError: On a bad name, an action outside the dataset, a
-            malformed file or an empty sequence.
+        BadSampleError: On a bad name, a malformed file or an empty
+            sequence.
     """
     name = osp.basename(path)
     try:
-        fields = parse_ntu_name(name)
+        ids = parse_ntu_name(name)
     except ValueError as err:
         raise BadSampleError(path, str(err)) from None
-    num_classes = NUM_CLASSES[dataset]
-    if not 1 <= fields['action'] <= num_classes:
-        raise BadSampleError(
-            path, f'unknown label: action A{fields["action"]:03d} is not '
-            f'one of the {num_classes} {dataset} actions')
     frames = read_ntu_skeleton(path)
     if not frames:
-        raise BadSampleError(path, 'empty sequence: 0 frames', line=1)
+        raise BadSampleError(
+            path, 'empty sequence: 0 frames', line=1, kind='empty')
     tracks = _track_bodies(frames)
     if not tracks:
         raise BadSampleError(
             path, f'empty sequence: no body in any of the {len(frames)} '
-            'frames')
-
+            'frames',
+            kind='empty')
     energy = {
         key: motion_energy(np.stack([j[:, :3] for j in track.values()]))
         for key, track in tracks.items()
     }
     # sorted() is stable: equal energies keep the order of first sight.
     kept = sorted(tracks, key=lambda k: -energy[k])[:max_person]
-
-    if mode == '3d':
-        columns = [0, 1, 2]
-    else:
-        columns = [5, 6]
-    num_frames = len(frames)
-    keypoint = np.zeros((len(kept), num_frames, NUM_JOINTS, len(columns)),
+    columns = [0, 1, 2] if mode == '3d' else [5, 6]
+    keypoint = np.zeros((len(kept), len(frames), NUM_JOINTS, len(columns)),
                         dtype=np.float32)
     score = np.zeros(keypoint.shape[:3], dtype=np.float32)
     for m, key in enumerate(kept):
         for t, joints in tracks[key].items():
             keypoint[m, t] = joints[:, columns]
             score[m, t] = tracking_score(joints[:, 11])
-    anno = dict(
-        frame_dir=osp.splitext(name)[0],
-        filename=name,
-        label=fields['action'] - 1,
-        total_frames=num_frames,
-        keypoint=keypoint)
+    record = PoseRecord(
+        name=osp.splitext(name)[0], source=path, keypoint=keypoint, ids=ids)
     if mode == '2d':
-        anno.update(
-            keypoint_score=score,
-            img_shape=IMG_SHAPE,
-            original_shape=IMG_SHAPE)
-    return anno
-
-
-def ntu_splits(frame_dirs: Sequence[str],
-               dataset: str = 'ntu60') -> Dict[str, List[str]]:
-    """Assign samples to the official benchmark splits.
-
-    NTU-60 gets ``xsub_train/xsub_val`` and ``xview_train/xview_val``;
-    NTU-120 gets ``xsub_train/xsub_val`` (53 training performers) and
-    ``xset_train/xset_val`` (even setup numbers train).
-
-    Args:
-        frame_dirs (Sequence[str]): ``SsssCcccPpppRrrrAaaa`` names.
-        dataset (str): ``'ntu60'`` or ``'ntu120'``. Defaults to ``'ntu60'``.
-
-    Returns:
-        dict[str, list[str]]: Names per split, in input order.
-    """
-    if dataset == 'ntu60':
-        rules = dict(
-            xsub=lambda f: f['performer'] in NTU60_XSUB_TRAIN,
-            xview=lambda f: f['camera'] in NTU60_XVIEW_TRAIN)
-    else:
-        rules = dict(
-            xsub=lambda f: f['performer'] in NTU120_XSUB_TRAIN,
-            xset=lambda f: f['setup'] % 2 == 0)
-    split: Dict[str, List[str]] = {}
-    for bench in rules:
-        split[f'{bench}_train'] = []
-        split[f'{bench}_val'] = []
-    for name in frame_dirs:
-        fields = parse_ntu_name(name)
-        for bench, is_train in rules.items():
-            part = 'train' if is_train(fields) else 'val'
-            split[f'{bench}_{part}'].append(name)
-    return split
-
-
-def convert_ntu(raw_dir: str,
-                dataset: str = 'ntu60',
-                mode: str = '3d',
-                max_person: int = 2,
-                skip_bad: bool = False,
-                files: Optional[Sequence[str]] = None) -> ConversionResult:
-    """Convert a folder of NTU RGB+D ``.skeleton`` files.
-
-    Args:
-        raw_dir (str): Folder with the ``.skeleton`` files (not searched
-            recursively).
-        dataset (str): ``'ntu60'`` or ``'ntu120'``. Defaults to ``'ntu60'``.
-        mode (str): ``'3d'`` or ``'2d'``. Defaults to ``'3d'``.
-        max_person (int): Bodies kept per sample. Defaults to 2.
-        skip_bad (bool): Skip (log, count) bad files instead of raising.
-            Defaults to False.
-        files (Sequence[str], optional): Convert only these paths instead
-            of every ``.skeleton`` file in ``raw_dir``. Defaults to None.
-
-    Returns:
-        ConversionResult: The pickle content and the skipped files.
-
-    Raises:
-        ConversionError: On a bad option, an empty folder or when no
-            sample is left.
-        BadSampleError: On the first bad file, unless ``skip_bad``.
-    """
-    if dataset not in NUM_CLASSES:
-        raise ConversionError(
-            f'dataset must be one of {sorted(NUM_CLASSES)}, got {dataset!r}')
-    if mode not in ('3d', '2d'):
-        raise ConversionError(f"mode must be '3d' or '2d', got {mode!r}")
-    if max_person < 1:
-        raise ConversionError(f'max_person must be >= 1, got {max_person}')
-    if files is None:
-        files = list_files(raw_dir, '.skeleton', recursive=False)
-    annotations, skipped = convert_files(
-        files,
-        lambda p: ntu_sample(p, mode, max_person, dataset),
-        skip_bad=skip_bad)
-    split = ntu_splits([a['frame_dir'] for a in annotations], dataset)
-    return ConversionResult(
-        make_pose_pickle(annotations, split), skipped.skipped)
+        record.keypoint_score = score
+        record.img_shape = IMG_SHAPE
+    return record

@@ -1,0 +1,391 @@
+"""The converters: each is its readers, its label and split rule, and the
+shared assembly (:mod:`.assembly`). ``tools/data/*_to_pkl.py`` are their
+command lines.
+
+Arguments every converter shares: ``skip_bad`` (skip bad samples, one
+warning per kind, instead of stopping at the first; default False),
+``max_person`` (persons kept per sample) and ``img_shape`` (``(h, w)`` of
+the videos). Each returns a :class:`~.summary.ConversionResult` (the pickle
+content, the skips and the decision counts) and raises
+:class:`~.errors.ConversionError` on bad options or when no sample is left,
+:class:`~.errors.BadSampleError` on the first bad sample.
+"""
+import logging
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+from mmengine.logging import print_log
+
+from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
+from .errors import BadSampleError, ConversionError
+from .identifiers import FolderNameParser, IdRanges, contiguous_labels
+from .labels import LabelResolver, kinetics_label, load_label_map
+from .readers.coco_json import read_coco_record
+from .readers.gaitgraph_csv import read_gaitgraph_csv
+from .readers.kinetics_json import IMG_SHAPE as KINETICS_IMG_SHAPE
+from .readers.kinetics_json import read_kinetics_record
+from .readers.ntu_skeleton import read_ntu_record
+from .readers.opengait_pkl import opengait_files, read_opengait_record
+from .readers.reid_npy import (DATASET_JOINTS, DEFAULT_PROBE, PROBE_GALLERY,
+                               find_data_root, read_reid_subset)
+from .record import PoseRecord
+from .source_files import list_files
+from .splits import ntu_splits, read_splits_file, resolve_splits, split_name
+from .summary import ConversionResult
+
+#: Classes of the NTU RGB+D datasets.
+NTU_NUM_CLASSES = {'ntu60': 60, 'ntu120': 120}
+
+#: ``(h, w)`` of the CASIA-B videos (320x240).
+CASIA_B_IMG_SHAPE = (240, 320)
+
+#: ``(h, w)`` of the PsyMo videos (1920x1080).
+PSYMO_IMG_SHAPE = (1080, 1920)
+
+#: The CASIA-B split (OpenGait's ``CASIA-B.json``): train 001-074, test
+#: 075-124.
+CASIA_B_TRAIN_SUBJECTS, CASIA_B_TEST_SUBJECTS = '1-74', '75-124'
+
+#: Input formats of :func:`convert_gait`.
+GAIT_FORMATS = ('gaitgraph-csv', 'opengait-pkl', 'folder')
+
+
+def _check_options(max_person: int = 1,
+                   img_shape: Optional[Sequence[int]] = None) -> None:
+    if max_person < 1:
+        raise ConversionError(f'max_person must be >= 1, got {max_person}')
+    if img_shape is not None and (len(img_shape) != 2 or min(img_shape) <= 0):
+        raise ConversionError(
+            f'img_shape must be two positive numbers (h, w), got {img_shape}')
+
+
+def convert_ntu(raw_dir: str,
+                dataset: str = 'ntu60',
+                mode: str = '3d',
+                max_person: int = 2,
+                skip_bad: bool = False,
+                files: Optional[Sequence[str]] = None) -> ConversionResult:
+    """Convert a folder (not searched recursively) of NTU ``.skeleton`` files.
+
+    Labels are the action numbers minus one; the splits are the official
+    benchmarks (:func:`~.splits.ntu_splits`).
+
+    Args:
+        raw_dir (str): The folder.
+        dataset (str): ``'ntu60'`` or ``'ntu120'``. Defaults to ``'ntu60'``.
+        mode (str): ``'3d'`` or ``'2d'`` (:mod:`.readers.ntu_skeleton`).
+            Defaults to ``'3d'``.
+        files (Sequence[str], optional): Only these paths instead of every
+            ``.skeleton`` file in ``raw_dir``. Defaults to None.
+    """
+    if dataset not in NTU_NUM_CLASSES:
+        raise ConversionError(f'dataset must be one of '
+                              f'{sorted(NTU_NUM_CLASSES)}, got {dataset!r}')
+    if mode not in ('3d', '2d'):
+        raise ConversionError(f"mode must be '3d' or '2d', got {mode!r}")
+    _check_options(max_person)
+    num_classes = NTU_NUM_CLASSES[dataset]
+
+    def read(path: str) -> PoseRecord:
+        record = read_ntu_record(path, mode, max_person)
+        action = record.ids['action']
+        if not 1 <= action <= num_classes:
+            raise BadSampleError(
+                path, f'unknown label: action A{action:03d} is not one of '
+                f'the {num_classes} {dataset} actions',
+                kind='label')
+        record.label = action - 1
+        return record
+
+    if files is None:
+        files = list_files(raw_dir, '.skeleton', recursive=False)
+    policy = BadInputPolicy(skip_bad)
+    checks = RecordChecks(25, 3 if mode == '3d' else 2, max_person)
+    records = collect_records(files, read, checks, policy)
+    return finish(records, ntu_splits([r.name for r in records], dataset),
+                  policy)
+
+
+def convert_kinetics_json(json_dir: str,
+                          label_map_file: Optional[str] = None,
+                          max_person: int = 2,
+                          img_shape: Sequence[int] = KINETICS_IMG_SHAPE,
+                          split: Optional[str] = None,
+                          skip_bad: bool = False) -> ConversionResult:
+    """Convert a folder (searched recursively) of Kinetics-Skeleton JSON.
+
+    Args:
+        json_dir (str): The folder, e.g. with ``train/`` and ``val/``.
+        label_map_file (str, optional): See :func:`~.labels.load_label_map`;
+            None uses each clip's ``label_index``. Defaults to None.
+        split (str, optional): Put every clip in this split. None names the
+            split after the sub-folder (:func:`~.splits.split_name`).
+            Defaults to None.
+    """
+    _check_options(max_person, img_shape)
+    img_shape = tuple(img_shape)
+    label_map = None
+    if label_map_file is not None:
+        label_map = load_label_map(label_map_file)
+    paths = [
+        p for p in list_files(json_dir, '.json') if label_map_file is None
+        or osp.abspath(p) != osp.abspath(label_map_file)
+    ]
+
+    def read(path: str) -> Optional[PoseRecord]:
+        record = read_kinetics_record(path, max_person, img_shape)
+        if record is not None:
+            record.label = kinetics_label(path, record.ids, label_map,
+                                          label_map_file)
+        return record
+
+    policy = BadInputPolicy(skip_bad)
+    checks = RecordChecks(18, 2, max_person, image_margin=0.5)
+    records = collect_records(paths, read, checks, policy)
+    splits: Dict[str, List[str]] = {}
+    for record in records:
+        name = split or split_name(record.source, json_dir)
+        splits.setdefault(name, []).append(record.name)
+    return finish(records, splits, policy)
+
+
+def convert_coco_json(pose_dir: str,
+                      labels_csv: Optional[str] = None,
+                      label_pattern: Optional[str] = None,
+                      class_names: Optional[str] = None,
+                      splits_file: Optional[str] = None,
+                      max_person: int = 2,
+                      img_shape: Optional[Sequence[int]] = None,
+                      skip_bad: bool = False) -> ConversionResult:
+    """Convert a folder (searched recursively) of COCO-17 pose JSON files.
+
+    Labels come from ``labels_csv`` or ``label_pattern``, names mapped by
+    ``class_names`` (:class:`~.labels.LabelResolver`). ``splits_file`` has
+    lines ``split_name file_name`` (:func:`~.splits.read_splits_file`);
+    without it every sample goes to split ``'all'``. Without ``img_shape``
+    ``PreNormalize2D`` assumes 1080x1920.
+    """
+    _check_options(max_person, img_shape)
+    resolve_label = LabelResolver(labels_csv, label_pattern, class_names)
+    splits = read_splits_file(splits_file) if splits_file else None
+    paths = list_files(pose_dir, '.json')
+    shape = None if img_shape is None else tuple(img_shape)
+
+    def read(path: str) -> PoseRecord:
+        label = resolve_label(path)
+        record = read_coco_record(path, max_person, shape)
+        record.label = label
+        return record
+
+    policy = BadInputPolicy(skip_bad)
+    records = collect_records(paths, read, RecordChecks(17, 2, max_person),
+                              policy)
+    if splits is None:
+        split = dict(all=[r.name for r in records])
+    else:
+        split = resolve_splits(splits, records,
+                               [e.path for e in policy.skipped], splits_file)
+    return finish(records, split, policy)
+
+
+def _gait_folder_sources(root: str, pattern: str,
+                         seq_start: Optional[int]) -> Dict[str, dict]:
+    """``{path: fields}`` of the pose files whose names match."""
+    parser = FolderNameParser(pattern, seq_start)
+    groups, unmatched = {}, []
+    for path in list_files(root, '.json'):
+        match = parser.match(path)
+        if match is None:
+            unmatched.append(path)
+        else:
+            groups[path] = match
+    if unmatched:
+        print_log(
+            f'{len(unmatched)} .json files do not match the pattern '
+            f'{parser.pattern_text!r} and are ignored, e.g. {unmatched[0]}',
+            logger='current',
+            level=logging.WARNING)
+    if not groups:
+        raise ConversionError(f'no .json file in {root} matches the pattern '
+                              f'{parser.pattern_text!r}')
+    parser.infer_seq_start(list(groups.values()))
+    return dict(parser=parser, groups=groups, unmatched=len(unmatched))
+
+
+def split_by_subject(records: List[PoseRecord], train: IdRanges,
+                     test: IdRanges) -> tuple:
+    """Label by training subject (``0..K-1`` in subject order; test
+    subjects ``-1``), split train/test, drop and count other subjects.
+
+    Returns:
+        tuple: The kept records, sorted by subject, condition, view and
+        name; the split; the number dropped.
+    """
+    kept, dropped = [], []
+    for record in records:
+        sid = record.fields['subject_id']
+        if not sid.isdigit():
+            raise ConversionError(
+                f'sample {record.name}: subject {sid!r} is not an integer, '
+                'so it cannot be split by subject ranges')
+        if int(sid) in train or int(sid) in test:
+            kept.append(record)
+        else:
+            dropped.append(record.name)
+    if dropped:
+        print_log(
+            f'dropped {len(dropped)} sequences whose subject is in neither '
+            f'train ({train.text}) nor test ({test.text}), e.g. '
+            f'{dropped[0]}',
+            logger='current',
+            level=logging.WARNING)
+    if not kept:
+        raise ConversionError(f'no sequence has a subject in train '
+                              f'({train.text}) or test ({test.text})')
+    kept.sort(key=lambda r: (int(r.fields['subject_id']), r.fields[
+        'condition'], r.fields['view'], r.name))
+    labels = contiguous_labels(r.fields['subject_id'] for r in kept
+                               if int(r.fields['subject_id']) in train)
+    split: Dict[str, List[str]] = dict(train=[], test=[])
+    for record in kept:
+        record.label = labels.get(record.fields['subject_id'], -1)
+        split['train' if record.label >= 0 else 'test'].append(record.name)
+    for name, names in split.items():
+        if not names:
+            print_log(
+                f'split {name!r} is empty',
+                logger='current',
+                level=logging.WARNING)
+    return kept, split, len(dropped)
+
+
+def convert_gait(src: str,
+                 fmt: str,
+                 pattern: Optional[str] = None,
+                 train_subjects: str = CASIA_B_TRAIN_SUBJECTS,
+                 test_subjects: str = CASIA_B_TEST_SUBJECTS,
+                 img_shape: Optional[Sequence[int]] = None,
+                 seq_start: Optional[int] = None,
+                 skip_bad: bool = False) -> ConversionResult:
+    """Convert gait pose data to a pickle with splits ``train``/``test``.
+
+    One person per sequence (``M = 1``), COCO-17 in pixels, with the fields
+    ``subject_id`` (``'075'``), ``condition`` (``'nm-05'``), ``view``
+    (``'090'``) and, from PsyMo names, ``direction``; labels and splits by
+    :func:`split_by_subject`.
+
+    Args:
+        src (str): The GaitGraph CSV file, or the root folder of the
+            other formats.
+        fmt (str): ``'gaitgraph-csv'`` (:mod:`.readers.gaitgraph_csv`),
+            ``'opengait-pkl'`` (:mod:`.readers.opengait_pkl`) or
+            ``'folder'``: per-sequence AlphaPose/MMPose JSON
+            (:mod:`.readers.coco_json`) whose names give the IDs.
+        pattern (str, optional): The ``'folder'`` format's file-name regex
+            or preset (:class:`~.identifiers.FolderNameParser`).
+        train_subjects, test_subjects (str): Subject ranges, e.g.
+            ``'1-74'`` and ``'75-124'`` (CASIA-B, the defaults).
+        img_shape (Sequence[int], optional): None means (240, 320)
+            (CASIA-B), for the folder format (1080, 1920) (PsyMo).
+        seq_start (int, optional): See
+            :class:`~.identifiers.FolderNameParser`.
+    """
+    if fmt not in GAIT_FORMATS:
+        raise ConversionError(
+            f'unknown format {fmt!r}; choose from {GAIT_FORMATS}')
+    if (pattern is None) == (fmt == 'folder'):
+        raise ConversionError(
+            'the folder format needs a pattern; the others take none')
+    if img_shape is None:
+        img_shape = PSYMO_IMG_SHAPE if fmt == 'folder' else CASIA_B_IMG_SHAPE
+    _check_options(1, img_shape)
+    img_shape = tuple(int(x) for x in img_shape)
+    train, test = IdRanges(train_subjects), IdRanges(test_subjects)
+    if train.overlaps(test):
+        raise ConversionError(f'train subjects {train.text!r} and test '
+                              f'subjects {test.text!r} overlap')
+    counts = {}
+    if fmt == 'gaitgraph-csv':
+        sources = [src]
+
+        def read(path):
+            return read_gaitgraph_csv(path, img_shape)
+    elif fmt == 'opengait-pkl':
+        folders = dict(opengait_files(src))
+        sources = list(folders)
+
+        def read(path):
+            return read_opengait_record(path, folders[path], img_shape)
+    else:
+        found = _gait_folder_sources(src, pattern, seq_start)
+        sources = list(found['groups'])
+        counts['unmatched_files'] = found['unmatched']
+
+        def read(path):
+            fields = found['parser'].ids(path, found['groups'][path])
+            record = read_coco_record(path, 1, img_shape)
+            record.fields = fields
+            return record
+
+    policy = BadInputPolicy(skip_bad)
+    records = collect_records(sources, read, RecordChecks(17, 2, 1), policy)
+    records, split, dropped = split_by_subject(records, train, test)
+    counts['outside_split'] = dropped
+    return finish(records, split, policy, counts)
+
+
+def convert_reid_npy(root: str,
+                     dataset: str,
+                     frames: int = 6,
+                     probe: Optional[str] = None,
+                     gallery: Optional[str] = None,
+                     reorder_kgbd: bool = True,
+                     skip_bad: bool = False) -> ConversionResult:
+    """Convert a TranSG-style re-ID npy tree (:mod:`.readers.reid_npy`).
+
+    Splits ``train``, ``test`` (probe + gallery, for one test loader
+    feeding ``ReIDRetrievalMetric``, which tells them apart by ``role``),
+    ``probe`` and ``gallery``. Training IDs get ``0..K-1``, probe and
+    gallery samples ``-1`` (the metric matches on ``subject_id``).
+
+    Args:
+        root (str): ``Datasets/<DATASET>/<f>`` (or a folder below or above).
+        dataset (str): ``'KS20'``, ``'KGBD'``, ``'IAS'`` or ``'BIWI'``.
+        frames (int): The sequence length ``f``. Defaults to 6.
+        probe, gallery (str, optional): Test subsets; default the
+            dataset's usual probe and the gallery TranSG pairs with it.
+        reorder_kgbd (bool): Map KGBD joints to the Kinect v1 order.
+            Defaults to True.
+    """
+    if dataset not in DATASET_JOINTS:
+        raise ConversionError(f'unknown dataset {dataset!r}; choose one of '
+                              f'{sorted(DATASET_JOINTS)}')
+    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
+        raise ConversionError(f'frames must be a positive int, got '
+                              f'{frames!r}')
+    probe = DEFAULT_PROBE[dataset] if probe is None else probe
+    if gallery is None:
+        if probe not in PROBE_GALLERY[dataset]:
+            raise ConversionError(
+                f'{dataset} has no probe subset {probe!r}; choose one of '
+                f'{sorted(PROBE_GALLERY[dataset])} or name the gallery')
+        gallery = PROBE_GALLERY[dataset][probe]
+    if probe == gallery:
+        raise ConversionError(f'probe and gallery are both {probe!r}')
+    data_root = find_data_root(root, dataset, frames)
+    subsets = dict(train=None, probe=probe, gallery=gallery)
+    policy = BadInputPolicy(skip_bad)
+    records = collect_records(
+        subsets.items(), lambda item: read_reid_subset(
+            data_root, dataset, frames, item[1], item[0], reorder_kgbd),
+        RecordChecks(DATASET_JOINTS[dataset], 3, 1), policy)
+    labels = contiguous_labels(r.fields['subject_id'] for r in records
+                               if r.fields['role'] == 'train')
+    split: Dict[str, List[str]] = dict(train=[], test=[], probe=[], gallery=[])
+    for record in records:
+        role = record.fields['role']
+        record.label = labels[record.fields['subject_id']] \
+            if role == 'train' else -1
+        split[role].append(record.name)
+    split['test'] = split['probe'] + split['gallery']
+    return finish(records, split, policy)

@@ -1,0 +1,197 @@
+"""Identifiers in names: subject / view IDs, ID ranges, file-name patterns.
+
+Readers and converters use these to turn what a source says about a
+sample (its name, its folders) into the fields and labels of the pickle.
+"""
+import os.path as osp
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .errors import BadSampleError, ConversionError
+
+#: File-name regexes of the folder format, by preset name.
+PATTERN_PRESETS = {
+    # PsyMo: <ID>_<view>_<direction>_<run>_<condition>.json
+    'psymo': (r'^(?P<subject>\d{3})_(?P<view>\d{2})_(?P<direction>\d)_'
+              r'(?P<seq>\d)_(?P<condition>[a-z]+)\.json$'),
+    # CASIA-B video names: <sid>-<cond>-<seq>-<view>.json
+    'casia-b': (r'^(?P<subject>\d{3})-(?P<condition>[a-z]{2})-'
+                r'(?P<seq>\d{2})-(?P<view>\d{3})\.json$'),
+}
+
+
+def normalize_id(value: str) -> str:
+    """Zero-pad an all-digit ID to 3 digits; keep any other ID as is.
+
+    Args:
+        value (str): A subject or view ID.
+
+    Returns:
+        str: e.g. ``'075'`` for ``'75'``, ``'090'`` for ``'90'``.
+
+    Examples:
+        >>> normalize_id('90'), normalize_id('1234'), normalize_id('nm')
+        ('090', '1234', 'nm')
+    """
+    return f'{int(value):03d}' if value.isdigit() else value
+
+
+def gait_fields(subject: str, condition: str, view: str) -> Dict[str, str]:
+    """The gait fields of a sequence, IDs normalised.
+
+    Returns:
+        dict[str, str]: ``subject_id``, ``condition`` and ``view``, in
+        this order (``'-'.join`` of the values is the CASIA-B name).
+    """
+    return dict(
+        subject_id=normalize_id(subject),
+        condition=condition,
+        view=normalize_id(view))
+
+
+def sort_ids(ids: Iterable[str]) -> List[str]:
+    """Distinct IDs, sorted numerically when all are integers, else as
+    strings."""
+    unique = sorted(set(ids))
+    if all(i.lstrip('-').isdigit() for i in unique):
+        return sorted(unique, key=int)
+    return unique
+
+
+def contiguous_labels(train_ids: Iterable[str]) -> Dict[str, int]:
+    """The rule for gait and re-ID: training IDs -> labels ``0..K-1``.
+
+    Args:
+        train_ids (Iterable[str]): The IDs of the training samples.
+
+    Returns:
+        dict[str, int]: ID -> label, in :func:`sort_ids` order; any other
+        ID is unlabelled (``-1``).
+
+    Examples:
+        >>> contiguous_labels(['10', '2', '10'])
+        {'2': 0, '10': 1}
+    """
+    return {sid: label for label, sid in enumerate(sort_ids(train_ids))}
+
+
+class IdRanges:
+    """A set of integer subject IDs written as ranges, e.g. ``'1-59,60-74'``.
+
+    Args:
+        text (str): Comma-separated items, each ``'a-b'`` (both ends
+            included) or a single integer.
+
+    Raises:
+        ConversionError: On an item that is not a range of non-negative
+            integers or a range whose end is below its start.
+
+    Examples:
+        >>> ranges = IdRanges('1-74')
+        >>> 74 in ranges, 75 in ranges
+        (True, False)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ranges: List[Tuple[int, int]] = []
+        for item in str(text).split(','):
+            match = re.fullmatch(r'\s*(\d+)\s*(?:-\s*(\d+)\s*)?', item)
+            if match is None:
+                raise ConversionError(
+                    f'bad subject range {item!r} in {text!r}: expected '
+                    '"a-b" or "a", comma-separated')
+            low = int(match.group(1))
+            high = int(match.group(2) or low)
+            if high < low:
+                raise ConversionError(
+                    f'bad subject range {item!r} in {text!r}: end < start')
+            self.ranges.append((low, high))
+
+    def __contains__(self, subject: int) -> bool:
+        return any(low <= subject <= high for low, high in self.ranges)
+
+    def overlaps(self, other: 'IdRanges') -> bool:
+        """Whether some ID is in both ``self`` and ``other``."""
+        return any(a <= d and c <= b for a, b in self.ranges
+                   for c, d in other.ranges)
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}({self.text!r})'
+
+
+class FolderNameParser:
+    """Read subject, condition and view from a pose file's name.
+
+    Args:
+        pattern (str): A regex (or a key of :data:`PATTERN_PRESETS`)
+            matched with ``re.search`` on the file name (no folder), with
+            the named groups ``subject``, ``view`` and ``condition``, and
+            optionally ``seq`` and ``direction``.
+        seq_start (int, optional): The ``seq`` number of a condition's
+            first run; see the module notes. None means the smallest
+            ``seq`` of the matched files. Defaults to None.
+
+    Raises:
+        ConversionError: On a bad regex or a missing group.
+    """
+
+    REQUIRED = ('subject', 'view', 'condition')
+
+    def __init__(self, pattern: str, seq_start: Optional[int] = None) -> None:
+        self.pattern_text = PATTERN_PRESETS.get(pattern, pattern)
+        try:
+            self.pattern = re.compile(self.pattern_text)
+        except re.error as err:
+            raise ConversionError(f'bad pattern {pattern!r}: {err}') from None
+        missing = [
+            g for g in self.REQUIRED if g not in self.pattern.groupindex
+        ]
+        if missing:
+            raise ConversionError(
+                f'pattern {self.pattern_text!r} lacks the named groups '
+                f'{missing} (needs (?P<subject>...), (?P<view>...), '
+                '(?P<condition>...); (?P<seq>...) and (?P<direction>...) '
+                'are optional)')
+        self.seq_start = seq_start
+
+    def match(self, path: str) -> Optional[Dict[str, str]]:
+        """The groups of ``path``'s name, or None if it does not match."""
+        match = self.pattern.search(osp.basename(path))
+        if match is None:
+            return None
+        return {k: v for k, v in match.groupdict().items() if v is not None}
+
+    def infer_seq_start(self, groups: Sequence[Dict[str, str]]) -> None:
+        """Set ``seq_start`` to the smallest ``seq`` if it is None."""
+        if self.seq_start is None:
+            numbers = [
+                int(g['seq']) for g in groups if g.get('seq', '').isdigit()
+            ]
+            self.seq_start = min(numbers, default=1)
+
+    def ids(self, path: str, groups: Dict[str, str]) -> Dict[str, str]:
+        """``subject_id``, ``condition``, ``view`` (and ``direction``).
+
+        Raises:
+            BadSampleError: If a group is empty or ``seq`` is not a
+                number >= ``seq_start``.
+        """
+        for key in self.REQUIRED:
+            if not groups.get(key):
+                raise BadSampleError(
+                    path, f'the file name gives no {key!r} (pattern '
+                    f'{self.pattern_text!r})')
+        condition = groups['condition']
+        if 'seq' in groups:
+            seq = groups['seq']
+            start = 1 if self.seq_start is None else self.seq_start
+            if not seq.isdigit() or int(seq) < start:
+                raise BadSampleError(
+                    path, f'seq {seq!r} is not an integer >= seq_start '
+                    f'{start}')
+            condition = f'{condition}-{int(seq) - start + 1:02d}'
+        ids = gait_fields(groups['subject'], condition, groups['view'])
+        if groups.get('direction'):
+            ids['direction'] = groups['direction']
+        return ids

@@ -1,0 +1,263 @@
+"""Reader of per-sequence COCO-17 pose JSON (AlphaPose or MMPose).
+
+This is the format of users' own videos: run a pose estimator, keep one
+JSON file per sequence. Two layouts are read (detected from the content):
+
+- **AlphaPose**: a list of detections
+  ``{"image_id": "<frame>.jpg", "keypoints": [x, y, score] * 17,
+  "score": float, "idx": track id, ...}``. The frame number is the last
+  integer in ``image_id``. ``idx`` is a track ID only when it is a number
+  (AlphaPose writes a list such as ``[0.0]`` when it does not track).
+- **MMPose** (``--save-predictions`` of the demos, or the inferencer's
+  video output): ``{"meta_info": ..., "instance_info": [{"frame_id": int,
+  "instances": [...]}, ...]}`` or the bare list of those frame entries;
+  each instance has ``keypoints`` (17 x 2), ``keypoint_scores`` (17) and
+  optionally ``bbox_score`` and ``track_id``.
+
+Decisions:
+
+- Frames are ordered by their number. The sequence runs from the first to
+  the last frame with a detection (the formats cannot tell leading or
+  trailing frames without a person from frames outside the video); frames
+  missing in between are zeros.
+- If every detection has a track ID and no ID repeats within a frame, the
+  ``max_person`` tracks with the largest summed detection score are kept,
+  one slot per track. Otherwise persons are ranked per frame by detection
+  score (``score``/``bbox_score``, else the mean keypoint score), slot 0
+  being the best of each frame. ``M`` is the number of slots used.
+- A sequence without any detection is an empty sample.
+- ``counts``: ``missing_frames`` (zero-filled gaps), ``multi_person_frames``
+  (frames with several detections) and ``multi_person_sequences``.
+"""
+import os.path as osp
+import re
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import numpy as np
+
+from ..errors import BadSampleError
+from ..record import PoseRecord
+from ..source_files import load_json, to_float_array
+
+NUM_JOINTS = 17
+
+
+class Detection(NamedTuple):
+    """One person in one frame."""
+
+    score: float
+    track_id: Optional[int]
+    keypoint: np.ndarray  # (17, 2)
+    keypoint_score: np.ndarray  # (17, )
+
+
+def _number(value: object) -> Optional[float]:
+    """Return ``value`` as a float if it is a JSON number, else None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and np.isfinite(value):
+        return float(value)
+    return None
+
+
+def _track_id(value: object) -> Optional[int]:
+    """Return an integer-valued number as a track ID, else None."""
+    number = _number(value)
+    if number is None or number != int(number):
+        return None
+    return int(number)
+
+
+def frame_number(image_id: object) -> int:
+    """Read the frame number of an AlphaPose ``image_id``.
+
+    Args:
+        image_id (object): e.g. ``'12.jpg'``, ``'frame_000012.png'`` or 12.
+
+    Returns:
+        int: The last integer in the name (without folder and extension).
+
+    Raises:
+        ValueError: If there is no integer.
+
+    Examples:
+        >>> frame_number('video/frame_0012.jpg')
+        12
+    """
+    if _track_id(image_id) is not None:
+        return _track_id(image_id)
+    if isinstance(image_id, str):
+        stem = osp.splitext(osp.basename(image_id))[0]
+        digits = re.findall(r'\d+', stem)
+        if digits:
+            return int(digits[-1])
+    raise ValueError(f'image_id {image_id!r} has no frame number')
+
+
+def _alphapose_frames(path: str,
+                      detections: list) -> Dict[int, List[Detection]]:
+    frames: Dict[int, List[Detection]] = {}
+    for i, det in enumerate(detections):
+        if not isinstance(det, dict):
+            raise BadSampleError(path, f'detection {i} is not an object')
+        try:
+            frame = frame_number(det.get('image_id'))
+        except ValueError as err:
+            raise BadSampleError(path, f'detection {i}: {err}') from None
+        try:
+            values = to_float_array(
+                det.get('keypoints'), (NUM_JOINTS, 3), '"keypoints"')
+        except ValueError as err:
+            raise BadSampleError(
+                path, f'detection {i}: {err} (COCO-17: {NUM_JOINTS} joints '
+                'of x, y, score)',
+                frame=frame) from None
+        score = _number(det.get('score'))
+        if score is None:
+            score = float(values[:, 2].mean())
+        frames.setdefault(frame, []).append(
+            Detection(score, _track_id(det.get('idx')), values[:, :2],
+                      values[:, 2]))
+    return frames
+
+
+def _mmpose_frames(path: str, entries: list) -> Dict[int, List[Detection]]:
+    frames: Dict[int, List[Detection]] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(
+                entry.get('instances'), list):
+            raise BadSampleError(path,
+                                 f'frame entry {i} has no "instances" list')
+        frame = entry.get('frame_id', i)
+        if _track_id(frame) is None:
+            raise BadSampleError(
+                path, f'frame entry {i}: "frame_id" is {frame!r}, expected '
+                'an integer')
+        frame = _track_id(frame)
+        if frame in frames:
+            raise BadSampleError(path, 'frame_id appears twice', frame=frame)
+        frames[frame] = []
+        for j, inst in enumerate(entry['instances']):
+            try:
+                if not isinstance(inst, dict):
+                    raise ValueError('is not an object')
+                keypoint = to_float_array(
+                    inst.get('keypoints'), (NUM_JOINTS, 2), '"keypoints"')
+                keypoint_score = to_float_array(
+                    inst.get('keypoint_scores'), (NUM_JOINTS, ),
+                    '"keypoint_scores"')
+            except ValueError as err:
+                raise BadSampleError(
+                    path, f'instance {j}: {err} (COCO-17: {NUM_JOINTS} '
+                    'joints)',
+                    frame=frame) from None
+            score = _number(inst.get('bbox_score'))
+            if score is None:
+                score = float(keypoint_score.mean())
+            frames[frame].append(
+                Detection(score, _track_id(inst.get('track_id')), keypoint,
+                          keypoint_score))
+    return frames
+
+
+def read_pose_json(path: str) -> Dict[int, List[Detection]]:
+    """Read an AlphaPose or MMPose JSON file.
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        dict[int, list[Detection]]: Detections per frame number (frames
+        listed without detection map to an empty list).
+
+    Raises:
+        BadSampleError: On invalid JSON, an unknown layout, a missing or
+            non-numeric field or a wrong joint count.
+    """
+    obj = load_json(path)
+    if isinstance(obj, dict) and isinstance(obj.get('instance_info'), list):
+        return _mmpose_frames(path, obj['instance_info'])
+    if isinstance(obj, list):
+        if not obj:
+            return {}
+        if isinstance(obj[0], dict) and 'image_id' in obj[0]:
+            return _alphapose_frames(path, obj)
+        if isinstance(obj[0], dict) and 'instances' in obj[0]:
+            return _mmpose_frames(path, obj)
+    raise BadSampleError(
+        path, 'unknown layout: expected an AlphaPose list of detections '
+        'with "image_id", or MMPose frames with "instances"')
+
+
+def _tracked(frames: Dict[int, List[Detection]]) -> bool:
+    """Whether every detection has a track ID, unique within its frame."""
+    for dets in frames.values():
+        ids = [d.track_id for d in dets]
+        if None in ids or len(set(ids)) != len(ids):
+            return False
+    return True
+
+
+def read_coco_record(path: str,
+                     max_person: int = 2,
+                     img_shape: Optional[Tuple[int, int]] = None
+                     ) -> PoseRecord:
+    """Read one pose JSON file into a record.
+
+    Args:
+        path (str): The file.
+        max_person (int): Persons kept. Defaults to 2.
+        img_shape (tuple[int, int], optional): ``(h, w)`` of the video,
+            stored when given. Defaults to None.
+
+    Returns:
+        PoseRecord: ``name`` the file's stem, ``keypoint`` float32
+        ``(M, T, 17, 2)`` in pixels, ``keypoint_score`` ``(M, T, 17)``.
+
+    Raises:
+        BadSampleError: See :func:`read_pose_json`; also for a sequence
+            without any detection.
+    """
+    frames = {t: dets for t, dets in read_pose_json(path).items() if dets}
+    if not frames:
+        raise BadSampleError(
+            path, 'empty sequence: no detection', kind='empty')
+    first, last = min(frames), max(frames)
+    num_frames = last - first + 1
+    slots: Dict[int, List[Optional[Detection]]] = {}
+    if _tracked(frames):
+        totals: Dict[int, float] = {}
+        for dets in frames.values():
+            for det in dets:
+                totals[det.track_id] = totals.get(det.track_id, 0.) + det.score
+        # Equal totals: the smaller track ID comes first.
+        kept = sorted(sorted(totals), key=lambda k: -totals[k])[:max_person]
+        slot_of = {track: m for m, track in enumerate(kept)}
+        for t, dets in frames.items():
+            slots[t] = [None] * len(kept)
+            for det in dets:
+                if det.track_id in slot_of:
+                    slots[t][slot_of[det.track_id]] = det
+        num_person = len(kept)
+    else:
+        for t, dets in frames.items():
+            slots[t] = sorted(dets, key=lambda d: -d.score)[:max_person]
+        num_person = max(len(dets) for dets in slots.values())
+    keypoint = np.zeros((num_person, num_frames, NUM_JOINTS, 2),
+                        dtype=np.float32)
+    keypoint_score = np.zeros(keypoint.shape[:3], dtype=np.float32)
+    for t, dets in slots.items():
+        for m, det in enumerate(dets):
+            if det is not None:
+                keypoint[m, t - first] = det.keypoint
+                keypoint_score[m, t - first] = det.keypoint_score
+    num_multi = sum(len(dets) > 1 for dets in frames.values())
+    return PoseRecord(
+        name=osp.splitext(osp.basename(path))[0],
+        source=path,
+        keypoint=keypoint,
+        keypoint_score=keypoint_score,
+        img_shape=None if img_shape is None else tuple(img_shape),
+        counts=dict(
+            missing_frames=num_frames - len(frames),
+            multi_person_frames=num_multi,
+            multi_person_sequences=int(num_multi > 0)))

@@ -1,0 +1,107 @@
+"""Finding and decoding input files: folders, JSON, pickles, number lists."""
+import json
+import os
+import os.path as osp
+import pickle
+from typing import List, Tuple
+
+import numpy as np
+
+from .errors import BadSampleError, ConversionError
+
+
+def list_files(root: str, suffix: str, recursive: bool = True) -> List[str]:
+    """List the files under ``root`` whose name ends with ``suffix``.
+
+    Args:
+        root (str): The folder to scan.
+        suffix (str): File name ending, e.g. ``'.json'``.
+        recursive (bool): Scan sub-folders too. Defaults to True.
+
+    Returns:
+        list[str]: Sorted paths (folders in sorted order).
+
+    Raises:
+        ConversionError: If ``root`` is not a folder or holds no such file.
+    """
+    if not osp.isdir(root):
+        raise ConversionError(f'{root} is not a folder')
+    paths = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        paths.extend(
+            osp.join(folder, name) for name in sorted(files)
+            if name.endswith(suffix))
+        if not recursive:
+            break
+    if not paths:
+        raise ConversionError(f'no *{suffix} file in {root}')
+    return paths
+
+
+def load_json(path: str) -> object:
+    """Read a JSON file; decoding errors become bad samples naming the line.
+
+    Raises:
+        BadSampleError: If the file is not valid UTF-8 JSON (truncated?).
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except json.JSONDecodeError as err:
+        raise BadSampleError(
+            path, f'invalid JSON (truncated?): {err.msg} at column '
+            f'{err.colno}',
+            line=err.lineno) from None
+    except UnicodeDecodeError as err:
+        raise BadSampleError(path, f'not a UTF-8 text file ({err.reason})')
+
+
+def load_trusted_pickle(path: str) -> object:
+    """Unpickle a file of a tree the user trusts (pickles are code).
+
+    Raises:
+        BadSampleError: If the file cannot be unpickled.
+    """
+    try:
+        with open(path, 'rb') as f:
+            return pickle.load(f)
+    except Exception as err:  # a broken pickle can raise almost anything
+        raise BadSampleError(
+            path, f'cannot be unpickled ({type(err).__name__}: {err})') \
+            from None
+
+
+def to_float_array(values: object, shape: Tuple[int, ...],
+                   what: str) -> np.ndarray:
+    """Check a decoded JSON value is a list of numbers of a given shape.
+
+    Non-finite values pass here; :mod:`.assembly` checks them with the
+    other value checks.
+
+    Args:
+        values (object): The decoded JSON value.
+        shape (tuple[int]): The expected array shape.
+        what (str): Name of the value, for the message.
+
+    Returns:
+        np.ndarray: float64 array of shape ``shape``.
+
+    Raises:
+        ValueError: With a message naming ``what`` and the problem.
+    """
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f'{what} is not a list')
+    flat = np.ravel(np.asarray(values, dtype=object))
+    if any(isinstance(v, (str, bool)) or v is None for v in flat):
+        raise ValueError(f'{what} has a non-numeric value')
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f'{what} is not a regular array of numbers') \
+            from None
+    if array.size != int(np.prod(shape)) or (array.ndim > 1
+                                             and array.shape != shape):
+        raise ValueError(f'{what} has shape {array.shape} ({array.size} '
+                         f'values), expected {shape}')
+    return array.reshape(shape)
