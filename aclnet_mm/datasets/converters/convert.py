@@ -20,6 +20,7 @@ from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
 from .errors import BadSampleError, ConversionError
 from .identifiers import FolderNameParser, IdRanges, contiguous_labels
 from .labels import LabelResolver, kinetics_label, load_label_map
+from .readers import coco_json, kinetics_json, ntu_skeleton
 from .readers.coco_json import read_coco_record
 from .readers.gaitgraph_csv import read_gaitgraph_csv
 from .readers.kinetics_json import IMG_SHAPE as KINETICS_IMG_SHAPE
@@ -100,7 +101,8 @@ def convert_ntu(raw_dir: str,
     if files is None:
         files = list_files(raw_dir, '.skeleton', recursive=False)
     policy = BadInputPolicy(skip_bad)
-    checks = RecordChecks(25, 3 if mode == '3d' else 2, max_person)
+    checks = RecordChecks(ntu_skeleton.NUM_JOINTS, 3 if mode == '3d' else 2,
+                          max_person)
     records = collect_records(files, read, checks, policy)
     return finish(records, ntu_splits([r.name for r in records], dataset),
                   policy)
@@ -140,7 +142,8 @@ def convert_kinetics_json(json_dir: str,
         return record
 
     policy = BadInputPolicy(skip_bad)
-    checks = RecordChecks(18, 2, max_person, image_margin=0.5)
+    checks = RecordChecks(
+        kinetics_json.NUM_JOINTS, 2, max_person, image_margin=0.5)
     records = collect_records(paths, read, checks, policy)
     splits: Dict[str, List[str]] = {}
     for record in records:
@@ -178,8 +181,8 @@ def convert_coco_json(pose_dir: str,
         return record
 
     policy = BadInputPolicy(skip_bad)
-    records = collect_records(paths, read, RecordChecks(17, 2, max_person),
-                              policy)
+    checks = RecordChecks(coco_json.NUM_JOINTS, 2, max_person)
+    records = collect_records(paths, read, checks, policy)
     if splits is None:
         split = dict(all=[r.name for r in records])
     else:
@@ -328,7 +331,8 @@ def convert_gait(src: str,
             return record
 
     policy = BadInputPolicy(skip_bad)
-    records = collect_records(sources, read, RecordChecks(17, 2, 1), policy)
+    checks = RecordChecks(coco_json.NUM_JOINTS, 2, 1)
+    records = collect_records(sources, read, checks, policy)
     records, split, dropped = split_by_subject(records, train, test)
     counts['outside_split'] = dropped
     return finish(records, split, policy, counts)

@@ -35,11 +35,12 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
+from ....layouts.coco import COCO
 from ..errors import BadSampleError
 from ..record import PoseRecord
 from ..source_files import load_json, to_float_array
 
-NUM_JOINTS = 17
+NUM_JOINTS = COCO.num_node
 
 
 class Detection(NamedTuple):

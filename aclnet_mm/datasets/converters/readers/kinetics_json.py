@@ -30,11 +30,12 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
+from ....layouts.openpose import OPENPOSE
 from ..errors import BadSampleError
 from ..record import PoseRecord
 from ..source_files import load_json, to_float_array
 
-NUM_JOINTS = 18
+NUM_JOINTS = OPENPOSE.num_node
 IMG_SHAPE = (256, 340)
 """(h, w) of the Kinetics-Skeleton frames (ST-GCN resized to 340x256)."""
 

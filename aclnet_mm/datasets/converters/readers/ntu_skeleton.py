@@ -34,10 +34,11 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
+from ....layouts.kinect_v2 import NTU_RGBD
 from ..errors import BadSampleError
 from ..record import PoseRecord
 
-NUM_JOINTS = 25
+NUM_JOINTS = NTU_RGBD.num_node
 NUM_BODY_FIELDS = 10
 NUM_JOINT_FIELDS = 12
 IMG_SHAPE = (1080, 1920)

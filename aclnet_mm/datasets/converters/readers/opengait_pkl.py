@@ -14,12 +14,13 @@ from typing import Dict, Iterator, Tuple
 
 import numpy as np
 
+from ....layouts.coco import COCO
 from ..errors import BadSampleError, ConversionError
 from ..identifiers import gait_fields
 from ..record import PoseRecord
 from ..source_files import list_files, load_trusted_pickle
 
-NUM_JOINTS = 17
+NUM_JOINTS = COCO.num_node
 _TYPE = re.compile(r'^[A-Za-z]+-\d+$')
 
 

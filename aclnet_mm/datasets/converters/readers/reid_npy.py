@@ -49,12 +49,17 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from ....layouts.kinect_v1 import KGBD_TO_KINECT_V1
+from ....layouts.kinect_v1 import KGBD_TO_KINECT_V1, KINECT_V1
+from ....layouts.kinect_v2 import NTU_RGBD
 from ..errors import ConversionError
 from ..record import PoseRecord
 
 #: Joints per skeleton of each dataset.
-DATASET_JOINTS: Dict[str, int] = dict(KS20=25, KGBD=20, IAS=20, BIWI=20)
+DATASET_JOINTS: Dict[str, int] = dict(
+    KS20=NTU_RGBD.num_node,
+    KGBD=KINECT_V1.num_node,
+    IAS=KINECT_V1.num_node,
+    BIWI=KINECT_V1.num_node)
 
 #: Test subsets: probe subset -> the gallery subset TranSG pairs with it.
 # yapf: disable
