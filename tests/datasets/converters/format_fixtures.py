@@ -272,8 +272,7 @@ def convert_all(root):
     Returns:
         dict[str, dict]: ``{case: PoseDataset pickle content}``.
     """
-    from aclnet_mm.datasets.converters import (convert_coco_json,
-                                               convert_gait,
+    from aclnet_mm.datasets.converters import (convert_coco_json, convert_gait,
                                                convert_kinetics_json,
                                                convert_ntu, convert_reid_npy)
     paths = write_all(root)

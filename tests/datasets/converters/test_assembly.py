@@ -1,8 +1,6 @@
-import logging
 
 import numpy as np
 import pytest
-from mmengine.logging import MMLogger
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            ConversionResult, PoseRecord,
@@ -13,26 +11,6 @@ from aclnet_mm.datasets.converters.assembly import (BadInputPolicy,
 from aclnet_mm.datasets.converters.source_files import to_float_array
 from aclnet_mm.datasets.converters.splits import read_splits_file
 from aclnet_mm.datasets.converters.summary import count_empty_frames
-
-
-class _Warnings(logging.Handler):
-    """Collects the WARNING messages of MMEngine's current logger."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-@pytest.fixture
-def warnings():
-    logger = MMLogger.get_current_instance()
-    handler = _Warnings()
-    logger.addHandler(handler)
-    yield handler.messages
-    logger.removeHandler(handler)
 
 
 def _record(name, shape=(1, 3, 17, 2), **kwargs):

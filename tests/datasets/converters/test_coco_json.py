@@ -10,6 +10,7 @@ from mmaction.registry import DATASETS
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_coco_json, write_pickle)
 from aclnet_mm.datasets.converters.readers.coco_json import frame_number
+from .cli_helpers import run_refusing_then_overwriting
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -347,15 +348,7 @@ def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
     pose = tmp_path / 'pose'
     _write(pose, '001_a.json', ALPHAPOSE)
     out = tmp_path / 'coco.pkl'
-    out.write_bytes(b'old')
-    tool = _load_tool()
-    args = [str(pose), str(out), '--label-pattern', PATTERN]
-    with pytest.raises(SystemExit) as info:
-        tool.main(args)
-    assert '--overwrite' in str(info.value.code)
-    assert 'nothing written' in str(info.value.code)
-    assert out.read_bytes() == b'old'
-    tool.main(args + ['--overwrite'])
-    assert 'wrote' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        assert pickle.load(f)['split'] == dict(all=['001_a'])
+    data = run_refusing_then_overwriting(
+        _load_tool().main, [str(pose), str(out), '--label-pattern', PATTERN],
+        out, capsys)
+    assert data['split'] == dict(all=['001_a'])

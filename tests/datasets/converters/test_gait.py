@@ -12,6 +12,7 @@ from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
 from aclnet_mm.datasets.converters.convert import split_by_subject
 from aclnet_mm.datasets.converters.identifiers import (IdRanges, gait_fields,
                                                        normalize_id)
+from .cli_helpers import run_refusing_then_overwriting
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -498,16 +499,10 @@ def test_cli_errors(tmp_path):
 def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
     src = _write_csv(tmp_path / 'a.csv', _csv_rows())
     out = tmp_path / 'casia.pkl'
-    out.write_bytes(b'old')
-    args = [src, str(out), '--format', 'gaitgraph-csv']
-    with pytest.raises(SystemExit) as info:
-        _tool().main(args)
-    assert '--overwrite' in str(info.value.code)
-    assert out.read_bytes() == b'old'
-    _tool().main(args + ['--overwrite'])
-    assert 'wrote' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        assert len(pickle.load(f)['annotations']) == 5
+    data = run_refusing_then_overwriting(
+        _tool().main, [src, str(out), '--format', 'gaitgraph-csv'], out,
+        capsys)
+    assert len(data['annotations']) == 5
 
 
 def test_cli_in_process(tmp_path, capsys):

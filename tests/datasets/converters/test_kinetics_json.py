@@ -9,6 +9,7 @@ from mmaction.registry import DATASETS
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_kinetics_json, write_pickle)
+from .cli_helpers import run_refusing_then_overwriting
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -276,13 +277,6 @@ def test_out_of_range_skipped_with_count(tmp_path):
 def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
     _write(tmp_path / 'json' / 'val', 'vid1', CLIP)
     out = tmp_path / 'k.pkl'
-    out.write_bytes(b'old')
-    tool = _load_tool()
-    with pytest.raises(SystemExit) as info:
-        tool.main([str(tmp_path / 'json'), str(out)])
-    assert '--overwrite' in str(info.value.code)
-    assert out.read_bytes() == b'old'
-    tool.main([str(tmp_path / 'json'), str(out), '--overwrite'])
-    assert 'wrote' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        assert pickle.load(f)['split'] == dict(val=['vid1'])
+    data = run_refusing_then_overwriting(
+        _load_tool().main, [str(tmp_path / 'json'), str(out)], out, capsys)
+    assert data['split'] == dict(val=['vid1'])

@@ -15,6 +15,7 @@ from aclnet_mm.datasets.converters.readers.ntu_skeleton import parse_ntu_name
 from aclnet_mm.datasets.converters.splits import (NTU60_XSUB_TRAIN,
                                                   NTU120_XSUB_TRAIN,
                                                   ntu_splits)
+from .cli_helpers import run_refusing_then_overwriting
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -336,14 +337,6 @@ def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
     raw = tmp_path / 'raw'
     _write(raw, NAME, _good())
     out = tmp_path / 'ntu.pkl'
-    out.write_bytes(b'old')
-    tool = _load_tool()
-    with pytest.raises(SystemExit) as info:
-        tool.main([str(raw), str(out)])
-    assert '--overwrite' in str(info.value.code)
-    assert out.read_bytes() == b'old'
-    tool.main([str(raw), str(out), '--overwrite'])
-    assert 'wrote' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        data = pickle.load(f)
+    data = run_refusing_then_overwriting(_load_tool().main,
+                                         [str(raw), str(out)], out, capsys)
     assert [a['frame_dir'] for a in data['annotations']] == [NAME]

@@ -1,16 +1,15 @@
 import importlib.util
-import logging
 import os
 import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
-from mmengine.logging import MMLogger
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_reid_npy)
 from aclnet_mm.layouts.kinect_v1 import KGBD_TO_KINECT_V1
+from .cli_helpers import run_refusing_then_overwriting
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -262,16 +261,11 @@ def test_cli_writes_nothing_on_error(tmp_path):
 def test_cli_refuses_existing_output_without_overwrite(tmp_path, capsys):
     root, _ = write_set(tmp_path, 'KS20', 25)
     out = tmp_path / 'ks20.pkl'
-    out.write_bytes(b'old')
-    args = [root, str(out), '--dataset', 'KS20', '--frames', str(F)]
-    with pytest.raises(SystemExit) as info:
-        _tool().main(args)
-    assert '--overwrite' in str(info.value.code)
-    assert out.read_bytes() == b'old'
-    _tool().main(args + ['--overwrite'])
-    assert 'wrote' in capsys.readouterr().out
-    with open(out, 'rb') as f:
-        assert len(pickle.load(f)['annotations']) == 11
+    data = run_refusing_then_overwriting(
+        _tool().main,
+        [root, str(out), '--dataset', 'KS20', '--frames',
+         str(F)], out, capsys)
+    assert len(data['annotations']) == 11
 
 
 def _put(root, axis, subset, value, sample, frame, joint, prefix='t_source'):
@@ -283,26 +277,6 @@ def _put(root, axis, subset, value, sample, frame, joint, prefix='t_source'):
     rows[sample * F + frame, joint] = value
     np.save(path, rows)
     return path
-
-
-class _Warnings(logging.Handler):
-    """Collects the WARNING records of MMEngine's current logger."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-@pytest.fixture
-def warnings():
-    logger = MMLogger.get_current_instance()
-    handler = _Warnings()
-    logger.addHandler(handler)
-    yield handler.messages
-    logger.removeHandler(handler)
 
 
 def test_non_finite_value_is_an_error_or_skipped(tmp_path, warnings):
