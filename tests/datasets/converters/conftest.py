@@ -24,4 +24,3 @@ def warnings():
     logger.addHandler(handler)
     yield handler.messages
     logger.removeHandler(handler)
-
