@@ -13,10 +13,10 @@ from unittest.mock import MagicMock
 import numpy as np
 import pytest
 import torch
+from kinetics_fixture import make_k400_fixture
 from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
-from kinetics_fixture import make_k400_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))

@@ -7,8 +7,8 @@ import re
 import pytest
 from mmengine.config import Config
 
-from aclnet_mm.datasets.stream_pipelines import (stream_pipelines,
-                                                 stream_step, with_stream)
+from aclnet_mm.datasets.stream_pipelines import (stream_pipelines, stream_step,
+                                                 with_stream)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -1,13 +1,13 @@
-import importlib.util
 import os.path as osp
 
-import aclnet_mm  # noqa: F401  (shims + registration) - before mmaction
 import numpy as np
 import pytest
 import torch
 from mmaction.registry import DATASETS
 from mmaction.utils import register_all_modules
+from tool_loader import load_tool
 
+import aclnet_mm  # noqa: F401  (shims + registration) - before mmaction
 from aclnet_mm.datasets import (SYNTHETIC_CLASSES, SYNTHETIC_GROUPS,
                                 SyntheticActionDataset, make_synthetic_actions)
 from aclnet_mm.datasets.synthetic_actions import VAL_SEED_OFFSET
@@ -122,11 +122,7 @@ def test_invalid_arguments(kwargs):
 
 def _load_cli():
     path = osp.join(REPO, 'tools', 'data', 'make_synthetic_actions.py')
-    spec = importlib.util.spec_from_file_location('make_synthetic_actions',
-                                                  path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(path)
 
 
 def test_cli_pickle_matches_dataset(tmp_path, capsys):

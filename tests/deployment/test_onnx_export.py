@@ -12,8 +12,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from tiny_setup import TINY_MODEL, make_pose_pickle, tiny_cfg
 
-from aclnet_mm.deployment import ScoringModule, export_onnx, \
-    onnx_max_abs_diff
+from aclnet_mm.deployment import ScoringModule, export_onnx, onnx_max_abs_diff
 
 pytest.importorskip('onnxruntime')  # the [deploy] extra (in [tests])
 

@@ -1,4 +1,3 @@
-import importlib.util
 import os
 import runpy
 import sys
@@ -8,6 +7,7 @@ import pytest
 import torch
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import DumpResults, Evaluator
+from tool_loader import load_tool
 
 from aclnet_mm.evaluation import (STREAM_WEIGHTS, StreamDump, check_dumps,
                                   evaluate_scores, find_mismatches,
@@ -24,10 +24,7 @@ LABELS = np.array([1, 0, 2])
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location('ensemble_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def write_dump(path, scores, labels, frame_dirs=None):

@@ -1,5 +1,4 @@
 """tools/infer.py: files and folders, JSON lines, bad-file policy."""
-import importlib.util
 import json
 import os
 
@@ -7,6 +6,7 @@ import numpy as np
 import pytest
 from infer_fixture import (random_checkpoint, save_config, tiny_config,
                            write_ntu_skeleton, write_reid_triple)
+from tool_loader import load_tool
 
 from aclnet_mm.apis import SkeletonRecognizer
 
@@ -15,11 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'infer_tool', os.path.join(ROOT, 'tools', 'infer.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(os.path.join(ROOT, 'tools', 'infer.py'))
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 """tools/infer_video.py with the stub backend on a generated video."""
-import importlib.util
 import json
 import os
 
@@ -7,17 +6,14 @@ import cv2
 import numpy as np
 from infer_fixture import (random_checkpoint, save_config, stub_coco_poses,
                            tiny_config, write_video)
+from tool_loader import load_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'infer_video_tool', os.path.join(ROOT, 'tools', 'infer_video.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(os.path.join(ROOT, 'tools', 'infer_video.py'))
 
 
 def test_annotated_video_and_timeline(tmp_path, capsys):

@@ -1,20 +1,16 @@
 """The table of tools/analysis/seed_study.py from finished runs."""
-import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
+from tool_loader import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'seed_study', ROOT / 'tools' / 'analysis' / 'seed_study.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(ROOT / 'tools' / 'analysis' / 'seed_study.py')
 
 
 def _fake_run(root, name, accs):

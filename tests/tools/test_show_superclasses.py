@@ -1,8 +1,8 @@
-import importlib.util
 import os
 import sys
 
 import torch
+from tool_loader import load_tool
 
 from aclnet_mm.datasets import SYNTHETIC_GROUPS
 
@@ -12,10 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 def _load_tool():
     path = os.path.join(ROOT, 'tools', 'analysis', 'show_superclasses.py')
-    spec = importlib.util.spec_from_file_location('show_superclasses', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(path)
 
 
 def test_reports_members_and_group_agreement(tmp_path, monkeypatch, capsys):

@@ -1,9 +1,9 @@
-import importlib.util
 import os
 import re
 import sys
 
 from tiny_setup import make_pose_pickle
+from tool_loader import load_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -13,9 +13,7 @@ def test_smoke_train_runs_all_losses(tmp_path, monkeypatch, capsys):
     ann = make_pose_pickle(tmp_path / 'tiny.pkl', num_classes=3,
                            per_class=6, frames=20)
     path = os.path.join(ROOT, 'tools', 'analysis', 'smoke_train.py')
-    spec = importlib.util.spec_from_file_location('smoke_train', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool(path)
     monkeypatch.setattr(sys, 'argv', [
         'smoke_train.py', str(ann), '--split', 'train', '--iters', '6',
         '--clip-len', '8'

@@ -1,11 +1,11 @@
 import csv
-import importlib.util
 import json
 import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
+from tool_loader import load_tool
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            PoseRecord, convert_gait)
@@ -454,10 +454,7 @@ def test_convert_gait_options(tmp_path):
 
 def _tool():
     """The CLI module, loaded in-process (faster than a subprocess)."""
-    spec = importlib.util.spec_from_file_location('casia_b_to_pkl', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def test_cli_end_to_end(tmp_path, capsys):

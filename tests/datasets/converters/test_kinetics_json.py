@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os.path as osp
 import pickle
@@ -6,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
+from tool_loader import load_tool
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_kinetics_json, write_pickle)
@@ -215,10 +215,7 @@ def test_unknown_class_name(tmp_path):
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location('kinetics_json_to_pkl', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 @pytest.mark.parametrize('kind',

@@ -1,4 +1,3 @@
-import importlib.util
 import os
 import os.path as osp
 import pickle
@@ -8,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
+from tool_loader import load_tool
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_ntu, write_pickle)
@@ -259,10 +259,7 @@ def test_bad_input_names_file_and_line(tmp_path, kind):
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location('ntu_to_pkl', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 @pytest.mark.parametrize('kind', ['truncated', 'joint count', 'non-numeric'])

@@ -1,10 +1,10 @@
-import importlib.util
 import os
 import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
+from tool_loader import load_tool
 
 from aclnet_mm.datasets.converters import (BadSampleError, ConversionError,
                                            convert_reid_npy)
@@ -220,10 +220,7 @@ def test_bad_options(tmp_path):
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('reid_npy_to_pkl', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def test_cli_end_to_end(tmp_path, capsys):
