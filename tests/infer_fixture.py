@@ -18,6 +18,7 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.runner import Runner
+from tiny_setup import TINY_MODEL
 
 from aclnet_mm.datasets.synthetic_actions import REST_SKELETON
 
@@ -25,31 +26,14 @@ CLIP = 8
 
 
 def _model(layout, num_classes):
-    return dict(
-        type='RecognizerGCN',
-        backbone=dict(
-            type='ACLGCN',
-            graph_cfg=dict(layout=layout),
-            base_channels=8,
-            num_stages=2,
-            inflate_stages=(2, ),
-            down_stages=(2, )),
-        cls_head=dict(
-            type='ACLHead',
-            num_classes=num_classes,
-            in_channels=16,
-            layout=layout,
-            loss_inter=dict(
-                type='InterAffinityContrastiveLoss',
-                loss_weight=0.1,
-                embed_channels=16,
-                num_neighbors=1,
-                coincidence=0),
-            loss_intra=dict(
-                type='IntraMarginContrastiveLoss',
-                loss_weight=0.1,
-                embed_channels=16,
-                memory_size=8)))
+    """The runner tests' tiny recognizer, for ``layout`` and ``K``."""
+    model = copy.deepcopy(TINY_MODEL)
+    model['backbone']['graph_cfg']['layout'] = layout
+    head = model['cls_head']
+    head.update(num_classes=num_classes, layout=layout)
+    head['loss_inter']['num_neighbors'] = 1
+    head['loss_intra']['memory_size'] = 8
+    return model
 
 
 def _pipeline(kind, num_clips):
