@@ -81,14 +81,14 @@ def _from_pose_record(record: PoseRecord) -> Dict:
 def _read_json(path: str, max_person: int,
                img_shape: Optional[Tuple[int, int]]) -> List[Dict]:
     """Tell a Kinetics-Skeleton clip from a COCO-17 pose file, read it."""
-    content = load_json(path)  # decoded again by the reader: small files
+    content = load_json(path)  # read once, handed to the reader
     if isinstance(content, dict) and 'data' in content:
         record = read_kinetics_record(path, max_person,
-                                      tuple(img_shape or IMG_SHAPE))
+                                      tuple(img_shape or IMG_SHAPE), content)
     elif is_label_table(content):
         return []  # an ST-GCN label table, not a clip
     else:
-        record = read_coco_record(path, max_person, img_shape)
+        record = read_coco_record(path, max_person, img_shape, content)
     return [_from_pose_record(record)]
 
 

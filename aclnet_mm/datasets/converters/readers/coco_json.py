@@ -160,11 +160,15 @@ def _mmpose_frames(path: str, entries: list) -> Dict[int, List[Detection]]:
     return frames
 
 
-def read_pose_json(path: str) -> Dict[int, List[Detection]]:
+def read_pose_json(path: str,
+                   content: object = None) -> Dict[int, List[Detection]]:
     """Read an AlphaPose or MMPose JSON file.
 
     Args:
         path (str): The file.
+        content (object, optional): The file's decoded JSON, when the
+            caller has already read it (to tell the formats apart); None
+            reads ``path``. Defaults to None.
 
     Returns:
         dict[int, list[Detection]]: Detections per frame number (frames
@@ -174,7 +178,7 @@ def read_pose_json(path: str) -> Dict[int, List[Detection]]:
         BadSampleError: On invalid JSON, an unknown layout, a missing or
             non-numeric field or a wrong joint count.
     """
-    obj = load_json(path)
+    obj = load_json(path) if content is None else content
     if isinstance(obj, dict) and isinstance(obj.get('instance_info'), list):
         return _mmpose_frames(path, obj['instance_info'])
     if isinstance(obj, list):
@@ -200,8 +204,8 @@ def _tracked(frames: Dict[int, List[Detection]]) -> bool:
 
 def read_coco_record(path: str,
                      max_person: int = 2,
-                     img_shape: Optional[Tuple[int, int]] = None
-                     ) -> PoseRecord:
+                     img_shape: Optional[Tuple[int, int]] = None,
+                     content: object = None) -> PoseRecord:
     """Read one pose JSON file into a record.
 
     Args:
@@ -209,6 +213,9 @@ def read_coco_record(path: str,
         max_person (int): Persons kept. Defaults to 2.
         img_shape (tuple[int, int], optional): ``(h, w)`` of the video,
             stored when given. Defaults to None.
+        content (object, optional): The file's decoded JSON, when the
+            caller has already read it (to tell the formats apart); None
+            reads ``path``. Defaults to None.
 
     Returns:
         PoseRecord: ``name`` the file's stem, ``keypoint`` float32
@@ -218,7 +225,8 @@ def read_coco_record(path: str,
         BadSampleError: See :func:`read_pose_json`; also for a sequence
             without any detection.
     """
-    frames = {t: dets for t, dets in read_pose_json(path).items() if dets}
+    detections = read_pose_json(path, content)
+    frames = {t: dets for t, dets in detections.items() if dets}
     if not frames:
         raise BadSampleError(
             path, 'empty sequence: no detection', kind='empty')

@@ -75,8 +75,8 @@ def _frame_persons(path: str, index: int, people: object,
 
 def read_kinetics_record(path: str,
                          max_person: int = 2,
-                         img_shape: Tuple[int, int] = IMG_SHAPE
-                         ) -> Optional[PoseRecord]:
+                         img_shape: Tuple[int, int] = IMG_SHAPE,
+                         content: object = None) -> Optional[PoseRecord]:
     """Read one Kinetics-Skeleton clip.
 
     Args:
@@ -84,6 +84,9 @@ def read_kinetics_record(path: str,
         max_person (int): Persons kept per frame. Defaults to 2.
         img_shape (tuple[int, int]): ``(h, w)`` that scales the normalised
             coordinates to pixels. Defaults to ``(256, 340)``.
+        content (object, optional): The file's decoded JSON, when the
+            caller has already read it (to tell the formats apart); None
+            reads ``path``. Defaults to None.
 
     Returns:
         PoseRecord | None: ``keypoint`` float32 ``(M, T, 18, 2)`` in
@@ -94,7 +97,7 @@ def read_kinetics_record(path: str,
         BadSampleError: On invalid JSON, a missing or bad field, a wrong
             joint count or an empty sequence.
     """
-    clip = load_json(path)
+    clip = load_json(path) if content is None else content
     if is_label_table(clip):
         print_log(
             f'{path} is a label table, not a clip: ignored',
