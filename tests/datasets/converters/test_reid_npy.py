@@ -27,8 +27,8 @@ def write_subset(folder,
     """Write one subset in TranSG's layout; return keypoints (N, f, J, 3).
 
     Axis files hold ``(N * f, J)`` rows, sample-major as TranSG writes
-    them; ``id_file`` is ``'frame_id'``, ``'ids'`` (the pickled dict) or
-    None.
+    them; ``id_file`` is ``'frame_id'``, ``'ids'`` (only the pickled
+    dict TranSG also writes) or None.
     """
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -141,26 +141,39 @@ def test_kgbd_is_mapped_to_kinect_v1(tmp_path):
         kept['annotations'][0]['keypoint'][0], raw, rtol=1e-6)
 
 
-def test_ids_dict_is_used_without_frame_id(tmp_path):
-    root = osp.join(tmp_path, 'KS20', str(F))
-    write_subset(
-        osp.join(root, 'train_npy_data'),
-        'KS20', [5, 3, 5],
-        25,
-        0,
-        test=False,
-        id_file='ids')
-    for k, subset in enumerate(('probe', 'gallery')):
-        write_subset(
-            osp.join(root, 'test_npy_data', subset),
-            'KS20', [3, 5],
-            25,
-            k + 1,
-            id_file='ids')
+class _Marker:
+    """Unpickling this creates ``path``: proof that a pickle was loaded."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
+
+
+def test_pickled_ids_dict_is_never_loaded(tmp_path):
+    root, _ = write_set(tmp_path, 'KS20', 25)
+    folder = osp.join(root, 'train_npy_data')
+    os.remove(osp.join(folder, f'frame_id_KS20_{F}.npy'))
+    marker = osp.join(tmp_path, 'unpickled')
+    np.save(
+        osp.join(folder, f'ids_KS20_{F}.npy'),
+        np.array([_Marker(marker)], dtype=object),
+        allow_pickle=True)
+    with pytest.raises(ConversionError,
+                       match=f'frame_id_KS20_{F}.npy: file not found'):
+        convert_reid_npy(root, 'KS20', frames=F)
+    assert not osp.exists(marker)
+
+
+def test_float_ids_lose_their_decimal_part(tmp_path):
+    root, _ = write_set(tmp_path, 'KS20', 25)
+    np.save(
+        osp.join(root, 'train_npy_data', f'frame_id_KS20_{F}.npy'),
+        np.array([7., 2., 7., 10.]))
     data = convert_reid_npy(root, 'KS20', frames=F).data
-    train = by_role(data, 'train')
-    assert [a['subject_id'] for a in train] == ['5', '3', '5']
-    assert [a['label'] for a in train] == [1, 0, 1]
+    assert [a['subject_id'] for a in by_role(data, 'train')] == \
+        ['7', '2', '7', '10']
 
 
 def _axis_path(root, axis, dataset='KS20', subset='probe'):
@@ -182,7 +195,7 @@ def test_axis_shape_mismatch_names_the_files(tmp_path):
     ('joints', r'J = 25 joints'),
     ('ids', r'has 2 IDs but .* has 3 samples'),
     ('missing', r'file not found'),
-    ('no_ids', r'no ID file'),
+    ('no_ids', r'frame_id_KS20_4.npy: file not found'),
 ])
 def test_inconsistent_files_are_errors(tmp_path, case, pattern):
     root, _ = write_set(tmp_path, 'KS20', 25)

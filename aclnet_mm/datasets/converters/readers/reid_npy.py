@@ -8,11 +8,9 @@ line of work (TranSG, SPC-MGR, SimMC, Hi-MPC), as written by TranSG's
         train_npy_data/
             source_{x,y,z}_<DATASET>_<f>.npy   # (N * f, J) float
             frame_id_<DATASET>_<f>.npy         # (N, ) person ID per sample
-            ids_<DATASET>_<f>.npy              # pickled {ID: [sample index]}
         test_npy_data/<subset>/
             t_source_{x,y,z}_<DATASET>_<f>.npy
             frame_id_<DATASET>_<f>.npy
-            ids_<DATASET>_<f>.npy
 
 A sample is ``f`` consecutive skeletons: row ``i * f + t`` of an axis file
 is frame ``t`` of sample ``i``. The test subsets and the gallery of each
@@ -28,9 +26,9 @@ folder name).
 
 Decisions:
 
-- Per-sample IDs come from ``frame_id_*.npy`` (a plain array). Only when
-  it is missing is the ``ids_*.npy`` dict read instead; that file is a
-  pickle, and pickles are code: convert only trusted trees.
+- Per-sample IDs come from ``frame_id_*.npy``, a plain array, as in
+  TranSG's loader. The pickled ``ids_*.npy`` dicts next to it are never
+  read: every file is loaded with ``allow_pickle=False``.
 - KGBD's files keep the joint order of the raw KGBD text files; TranSG
   maps it to the Kinect v1 order when loading. With ``reorder_kgbd`` (the
   default) the converter does the same, so KGBD, IAS-Lab and BIWI share
@@ -116,7 +114,7 @@ def subset_files(data_root: str, dataset: str, frames: int,
         subset (str, optional): A test folder name, or None for training.
 
     Returns:
-        dict[str, str]: ``x``, ``y``, ``z``, ``frame_id`` and ``ids``.
+        dict[str, str]: ``x``, ``y``, ``z`` and ``frame_id``.
     """
     if subset is None:
         folder, prefix = osp.join(data_root, TRAIN_DIR), 'source'
@@ -128,7 +126,6 @@ def subset_files(data_root: str, dataset: str, frames: int,
         for axis in 'xyz'
     }
     paths['frame_id'] = osp.join(folder, f'frame_id_{tail}')
-    paths['ids'] = osp.join(folder, f'ids_{tail}')
     return paths
 
 
@@ -192,67 +189,22 @@ def read_axes(paths: Dict[str, str], frames: int,
     return stacked.reshape(rows // frames, frames, num_joints, 3)
 
 
-def _id_to_str(value: object) -> str:
-    """Render a person ID: integral numbers without a decimal part."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        value = int(value)
-    elif isinstance(value, np.generic):
-        value = value.item()
-    return str(value)
-
-
 def read_subject_ids(paths: Dict[str, str], num_samples: int) -> List[str]:
-    """Read the person ID of every sample of one subset.
-
-    ``frame_id_*.npy`` (one ID per sample) is used when it exists; else the
-    pickled dict ``ids_*.npy`` (ID -> sample indices), whose indices must
-    cover every sample exactly once.
-
-    Args:
-        paths (dict[str, str]): ``frame_id`` and ``ids`` file paths; ``x``
-            names the samples in messages.
-        num_samples (int): The number of samples ``N`` in the axis files.
-
-    Returns:
-        list[str]: ``N`` person IDs.
+    """The person ID of every sample (``frame_id_*.npy``), as strings;
+    integral numbers lose their decimal part (``3.0`` -> ``'3'``).
 
     Raises:
-        ConversionError: If neither file exists or the IDs do not match
-            the samples.
+        ConversionError: If the file is missing, not numeric, or its
+            length is not the number of samples.
     """
-    if osp.isfile(paths['frame_id']):
-        ids = _load_plain(paths['frame_id']).reshape(-1)
-        if len(ids) != num_samples:
-            raise ConversionError(
-                f'{paths["frame_id"]} has {len(ids)} IDs but '
-                f'{paths["x"]} has {num_samples} samples')
-        return [_id_to_str(v) for v in ids.tolist()]
-    if not osp.isfile(paths['ids']):
-        raise ConversionError(f'no ID file: neither {paths["frame_id"]} '
-                              f'nor {paths["ids"]} exists')
-    try:
-        table = np.load(paths['ids'], allow_pickle=True).item()
-    except (ValueError, OSError, AttributeError) as err:
-        raise ConversionError(f'{paths["ids"]}: cannot read the ID dict '
-                              f'({err})') from None
-    if not isinstance(table, dict):
-        raise ConversionError(f'{paths["ids"]}: expected a dict ID -> '
-                              f'sample indices, got {type(table).__name__}')
-    result: List[Optional[str]] = [None] * num_samples
-    for person, indices in table.items():
-        for index in map(int, indices):
-            if not 0 <= index < num_samples or result[index] is not None:
-                raise ConversionError(
-                    f'{paths["ids"]}: sample index {index} (ID {person}) is '
-                    f'out of range or repeated; {paths["x"]} has '
-                    f'{num_samples} samples')
-            result[index] = _id_to_str(person)
-    missing = result.count(None)
-    if missing:
-        raise ConversionError(
-            f'{paths["ids"]} gives IDs for {num_samples - missing} samples '
-            f'but {paths["x"]} has {num_samples} samples')
-    return result  # type: ignore[return-value]
+    ids = _load_plain(paths['frame_id']).reshape(-1)
+    if len(ids) != num_samples:
+        raise ConversionError(f'{paths["frame_id"]} has {len(ids)} IDs but '
+                              f'{paths["x"]} has {num_samples} samples')
+    return [
+        str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+        for v in ids.tolist()
+    ]
 
 
 def read_reid_subset(data_root: str,
