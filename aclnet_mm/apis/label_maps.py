@@ -20,6 +20,8 @@ from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 
+from ..datasets.converters.labels import load_class_names
+
 LABEL_MAP_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'label_maps')
 
 #: Shipped maps: file stem -> (class count, keywords of the dataset).
@@ -32,25 +34,14 @@ SHIPPED_LABEL_MAPS: Dict[str, Tuple[int, Tuple[str, ...]]] = {
 
 
 def load_label_map(path: str) -> List[str]:
-    """Read a label map: one class name per line.
-
-    Args:
-        path (str): The text file.
-
-    Returns:
-        list[str]: The names, label ``i`` at index ``i``.
+    """Read a label map: one class name per line, label ``i`` at index
+    ``i`` (:func:`~aclnet_mm.datasets.converters.labels.load_class_names`).
 
     Raises:
-        ValueError: If the file cannot be read or holds no name.
+        ValueError: If the file cannot be read, holds no name or repeats
+            one.
     """
-    try:
-        with open(path, encoding='utf-8') as f:
-            names = [line.strip() for line in f if line.strip()]
-    except OSError as err:
-        raise ValueError(f'label map {path}: cannot be read ({err})')
-    if not names:
-        raise ValueError(f'label map {path}: no class name in it')
-    return names
+    return load_class_names(path)
 
 
 def shipped_label_map(stem: str) -> List[str]:

@@ -19,7 +19,7 @@ from mmengine.logging import print_log
 from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
 from .errors import BadSampleError, ConversionError
 from .identifiers import FolderNameParser, IdRanges, contiguous_labels
-from .labels import LabelResolver, kinetics_label, load_label_map
+from .labels import LabelResolver
 from .readers import coco_json, kinetics_json, ntu_skeleton
 from .readers.coco_json import read_coco_record
 from .readers.gaitgraph_csv import read_gaitgraph_csv
@@ -118,17 +118,16 @@ def convert_kinetics_json(json_dir: str,
 
     Args:
         json_dir (str): The folder, e.g. with ``train/`` and ``val/``.
-        label_map_file (str, optional): See :func:`~.labels.load_label_map`;
-            None uses each clip's ``label_index``. Defaults to None.
+        label_map_file (str, optional): See
+            :meth:`~.labels.LabelResolver.from_kinetics_map`; None uses
+            each clip's ``label_index``. Defaults to None.
         split (str, optional): Put every clip in this split. None names the
             split after the sub-folder (:func:`~.splits.split_name`).
             Defaults to None.
     """
     _check_options(max_person, img_shape)
     img_shape = tuple(img_shape)
-    label_map = None
-    if label_map_file is not None:
-        label_map = load_label_map(label_map_file)
+    resolve_label = LabelResolver.from_kinetics_map(label_map_file)
     paths = [
         p for p in list_files(json_dir, '.json') if label_map_file is None
         or osp.abspath(p) != osp.abspath(label_map_file)
@@ -137,8 +136,7 @@ def convert_kinetics_json(json_dir: str,
     def read(path: str) -> Optional[PoseRecord]:
         record = read_kinetics_record(path, max_person, img_shape)
         if record is not None:
-            record.label = kinetics_label(path, record.ids, label_map,
-                                          label_map_file)
+            record.label = resolve_label(path, record.ids)
         return record
 
     policy = BadInputPolicy(skip_bad)
@@ -169,7 +167,8 @@ def convert_coco_json(pose_dir: str,
     ``PreNormalize2D`` assumes 1080x1920.
     """
     _check_options(max_person, img_shape)
-    resolve_label = LabelResolver(labels_csv, label_pattern, class_names)
+    resolve_label = LabelResolver.from_label_files(labels_csv, label_pattern,
+                                                   class_names)
     splits = read_splits_file(splits_file) if splits_file else None
     paths = list_files(pose_dir, '.json')
     shape = None if img_shape is None else tuple(img_shape)

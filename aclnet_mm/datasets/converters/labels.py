@@ -1,32 +1,39 @@
-"""Labels from label files: class names, ``filename,label`` CSVs, regexes,
-and the label maps of Kinetics-Skeleton."""
+"""Labels from label files: one resolver for every converter that takes
+them (COCO-17 JSON, Kinetics-Skeleton).
+
+A :class:`LabelResolver` finds each sample's raw label in one place (a
+``filename,label`` CSV row, a file-name regex, ST-GCN's ``{video_id:
+{"label_index": int}}`` table, or a field the reader took from the sample)
+and turns it into a class index the same way every time: an integer, or
+an all-digit string, is the index; any other string is looked up in the
+class names (one per line, a name's label is its line index).
+"""
 import csv
 import json
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from .errors import BadSampleError, ConversionError
 from .readers.kinetics_json import is_label_table
 
-LabelMap = Tuple[str, Dict[str, int]]
-"""``('video', {video_id: label})`` or ``('name', {class_name: label})``."""
+Lookup = Callable[[str, Dict[str, object]], Tuple[object, str]]
+"""``(path, ids) -> (raw label, where it was found)``; raises a
+:class:`~.errors.BadSampleError` (kind ``'label'``) if there is none."""
 
 
 def load_class_names(path: str) -> List[str]:
     """Read class names, one per line (blank lines ignored).
 
-    Args:
-        path (str): The file.
-
-    Returns:
-        list[str]: The names; a name's label is its index.
-
     Raises:
-        ConversionError: If the file has no name or a repeated one.
+        ConversionError: If the file cannot be read, has no name or a
+            repeated one.
     """
-    with open(path, encoding='utf-8') as f:
-        names = [line.strip() for line in f if line.strip()]
+    try:
+        with open(path, encoding='utf-8') as f:
+            names = [line.strip() for line in f if line.strip()]
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConversionError(f'{path}: cannot be read ({err})') from None
     if not names:
         raise ConversionError(f'{path}: no class name')
     if len(set(names)) != len(names):
@@ -34,68 +41,104 @@ def load_class_names(path: str) -> List[str]:
     return names
 
 
-def load_labels_csv(path: str) -> Dict[str, Tuple[int, str]]:
-    """Read a ``filename,label`` CSV (an optional header row is skipped).
+def _missing(path: str, reason: str) -> BadSampleError:
+    return BadSampleError(path, f'unknown label: {reason}', kind='label')
 
-    Args:
-        path (str): The CSV file.
 
-    Returns:
-        dict[str, tuple[int, str]]: File name -> (line number, raw label).
-
-    Raises:
-        ConversionError: On a row that is not two fields or a file listed
-            twice.
-    """
-    labels: Dict[str, Tuple[int, str]] = {}
-    with open(path, encoding='utf-8', newline='') as f:
+def _csv_lookup(labels_csv: str) -> Lookup:
+    """Rows ``filename,label`` (optional header); the file name may be
+    given with or without ``.json``."""
+    table: Dict[str, Tuple[str, str]] = {}
+    with open(labels_csv, encoding='utf-8', newline='') as f:
         for lineno, row in enumerate(csv.reader(f), 1):
             row = [x.strip() for x in row]
-            if not any(row):
-                continue
-            if lineno == 1 and [x.lower()
-                                for x in row] == ['filename', 'label']:
+            if not any(row) or (lineno == 1 and [x.lower() for x in row]
+                                == ['filename', 'label']):
                 continue
             if len(row) != 2 or not all(row):
                 raise ConversionError(
-                    f'{path}, line {lineno}: expected "filename,label", '
-                    f'got {",".join(row)!r}')
-            if row[0] in labels:
+                    f'{labels_csv}, line {lineno}: expected '
+                    f'"filename,label", got {",".join(row)!r}')
+            if row[0] in table:
                 raise ConversionError(
-                    f'{path}, line {lineno}: {row[0]} is listed twice')
-            labels[row[0]] = (lineno, row[1])
-    if not labels:
-        raise ConversionError(f'{path}: no label row')
-    return labels
+                    f'{labels_csv}, line {lineno}: {row[0]} is listed twice')
+            table[row[0]] = (row[1], f'{labels_csv}, line {lineno}')
+    if not table:
+        raise ConversionError(f'{labels_csv}: no label row')
+
+    def lookup(path, ids):
+        name = osp.basename(path)
+        key = name if name in table else osp.splitext(name)[0]
+        if key not in table:
+            raise _missing(path, f'{name} is not in {labels_csv}')
+        return table[key]
+
+    return lookup
+
+
+def _pattern_lookup(label_pattern: str) -> Lookup:
+    """A regex searched in the file name, with a named group ``label``."""
+    try:
+        pattern = re.compile(label_pattern)
+    except re.error as err:
+        raise ConversionError(
+            f'bad label pattern {label_pattern!r}: {err}') from None
+    if 'label' not in pattern.groupindex:
+        raise ConversionError(f'label pattern {label_pattern!r} has no '
+                              '(?P<label>...) group')
+
+    def lookup(path, ids):
+        match = pattern.search(osp.basename(path))
+        if match is None or match.group('label') is None:
+            raise _missing(
+                path, 'the file name does not match the label pattern '
+                f'{label_pattern!r}')
+        return match.group('label'), 'from the file name'
+
+    return lookup
+
+
+def _table_lookup(table_file: str) -> Lookup:
+    """ST-GCN's ``{video_id: {"label_index": int, ...}}``, by file stem."""
+    try:
+        with open(table_file, encoding='utf-8') as f:
+            table = json.load(f)
+    except json.JSONDecodeError as err:
+        raise ConversionError(f'{table_file}, line {err.lineno}: invalid '
+                              f'JSON: {err.msg}') from None
+    if not is_label_table(table):
+        raise ConversionError(
+            f'{table_file}: expected {{video_id: {{"label_index": int}}}}')
+
+    def lookup(path, ids):
+        video_id = osp.splitext(osp.basename(path))[0]
+        if video_id not in table:
+            raise _missing(
+                path, f'video {video_id!r} has no label in {table_file}')
+        return table[video_id]['label_index'], table_file
+
+    return lookup
+
+
+def _field_lookup(key: str) -> Lookup:
+    """A field the reader took from the sample (``record.ids``)."""
+    return lambda path, ids: (ids.get(key), f'{key!r} of the sample')
 
 
 class LabelResolver:
-    """Give each pose file its label, from a CSV or a file-name regex.
-
-    Exactly one of ``labels_csv`` and ``label_pattern`` must be given. A
-    raw label is an integer or, with ``class_names``, a class name.
+    """Give each sample its label: find the raw label, then map it.
 
     Args:
-        labels_csv (str, optional): ``filename,label`` CSV; the file name
-            may be given with or without ``.json``. Defaults to None.
-        label_pattern (str, optional): Regex searched in the file name with
-            a named group ``label``, e.g. ``r'^(?P<label>\\d{3})_'``.
-            Defaults to None.
-        class_names (str, optional): File of class names, one per line.
-            Defaults to None.
-
-    Raises:
-        ConversionError: On a bad combination, regex, CSV or class file.
+        lookup (Lookup): Where the raw label is (see the module notes and
+            the ``from_*`` constructors).
+        class_names (str, optional): File of class names, one per line;
+            None accepts integer labels only. Defaults to None.
     """
 
     def __init__(self,
-                 labels_csv: Optional[str] = None,
-                 label_pattern: Optional[str] = None,
+                 lookup: Lookup,
                  class_names: Optional[str] = None) -> None:
-        if (labels_csv is None) == (label_pattern is None):
-            raise ConversionError(
-                'give exactly one of labels_csv and label_pattern')
-        self.csv_file = labels_csv
+        self.lookup = lookup
         self.class_file = class_names
         self.names = None
         if class_names is not None:
@@ -103,142 +146,58 @@ class LabelResolver:
                 n: i
                 for i, n in enumerate(load_class_names(class_names))
             }
-        self.table = None
-        self.pattern = None
-        if labels_csv is not None:
-            self.table = load_labels_csv(labels_csv)
-        else:
-            try:
-                self.pattern = re.compile(label_pattern)
-            except re.error as err:
-                raise ConversionError(
-                    f'bad label pattern {label_pattern!r}: {err}') from None
-            if 'label' not in self.pattern.groupindex:
-                raise ConversionError(
-                    f'label pattern {label_pattern!r} has no (?P<label>...) '
-                    'group')
 
-    def _parse(self, path: str, raw: str, where: str) -> int:
-        if re.fullmatch(r'\d+', raw):
-            label = int(raw)
-            if self.names is not None and label >= len(self.names):
-                raise BadSampleError(
-                    path, f'unknown label {label} ({where}): '
-                    f'{self.class_file} has {len(self.names)} classes',
-                    kind='label')
-            return label
-        if self.names is not None and raw in self.names:
-            return self.names[raw]
-        hint = (f'not a class of {self.class_file}' if self.names is not None
-                else 'not an integer (pass class names to map names)')
-        raise BadSampleError(
-            path, f'unknown label {raw!r} ({where}): {hint}', kind='label')
+    @classmethod
+    def from_label_files(cls,
+                         labels_csv: Optional[str] = None,
+                         label_pattern: Optional[str] = None,
+                         class_names: Optional[str] = None
+                         ) -> 'LabelResolver':
+        """Labels from exactly one of a ``filename,label`` CSV and a
+        file-name regex with a named group ``label`` (e.g.
+        ``r'^(?P<label>\\d{3})_'``), names mapped by ``class_names``."""
+        if (labels_csv is None) == (label_pattern is None):
+            raise ConversionError(
+                'give exactly one of labels_csv and label_pattern')
+        lookup = (_csv_lookup(labels_csv) if labels_csv is not None else
+                  _pattern_lookup(label_pattern))
+        return cls(lookup, class_names)
 
-    def __call__(self, path: str) -> int:
-        """Return the label of ``path``.
+    @classmethod
+    def from_kinetics_map(cls,
+                          label_map_file: Optional[str] = None
+                          ) -> 'LabelResolver':
+        """Kinetics-Skeleton labels: the clip's ``label_index`` (None);
+        a ``.json`` label table, by video ID; or class names, one per
+        line (e.g. MMAction2's ``label_map_k400.txt``), by the clip's
+        ``label``."""
+        if label_map_file is None:
+            return cls(_field_lookup('label_index'))
+        if label_map_file.endswith('.json'):
+            return cls(_table_lookup(label_map_file))
+        return cls(_field_lookup('label'), label_map_file)
+
+    def __call__(self, path: str, ids: Optional[Dict] = None) -> int:
+        """The label of the sample read from ``path`` (with its ``ids``).
 
         Raises:
-            BadSampleError: If the file has no label or an unknown one.
+            BadSampleError: (kind ``'label'``) If it has no label or an
+                unknown one.
         """
-        name = osp.basename(path)
-        if self.table is not None:
-            key = name if name in self.table else osp.splitext(name)[0]
-            if key not in self.table:
+        raw, where = self.lookup(path, ids or {})
+        if isinstance(raw, str) and re.fullmatch(r'\d+', raw):
+            raw = int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            if self.names is not None and raw >= len(self.names):
                 raise BadSampleError(
-                    path,
-                    f'unknown label: {name} is not in {self.csv_file}',
+                    path, f'unknown label {raw} ({where}): '
+                    f'{self.class_file} has {len(self.names)} classes',
                     kind='label')
-            lineno, raw = self.table[key]
-            return self._parse(path, raw, f'{self.csv_file}, line {lineno}')
-        match = self.pattern.search(name)
-        if match is None or match.group('label') is None:
-            raise BadSampleError(
-                path, f'unknown label: the file name does not match the '
-                f'label pattern {self.pattern.pattern!r}',
-                kind='label')
-        return self._parse(path, match.group('label'), 'from the file name')
-
-
-def load_label_map(path: str) -> LabelMap:
-    """Read a label map.
-
-    Two forms are accepted:
-
-    - ``.json``: an ST-GCN label table ``{video_id: {"label_index": int,
-      ...}}``; labels are looked up by video ID.
-    - anything else: class names, one per line (blank lines ignored), the
-      label being the line's index (e.g. MMAction2's
-      ``label_map_k400.txt``); labels are looked up by the clip's
-      ``"label"`` name.
-
-    Args:
-        path (str): The label map file.
-
-    Returns:
-        tuple[str, dict[str, int]]: ``('video', {video_id: label})`` or
-        ``('name', {class_name: label})``.
-
-    Raises:
-        ConversionError: If the file is not one of the two forms.
-    """
-    if path.endswith('.json'):
-        try:
-            with open(path, encoding='utf-8') as f:
-                table = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ConversionError(
-                f'{path}, line {err.lineno}: invalid JSON: {err.msg}') \
-                from None
-        if not is_label_table(table):
-            raise ConversionError(
-                f'{path}: expected {{video_id: {{"label_index": int}}}}')
-        labels = {}
-        for video_id, entry in table.items():
-            label = entry['label_index']
-            if isinstance(label, int) and not isinstance(label, bool) \
-                    and label >= 0:
-                labels[video_id] = label
-        return 'video', labels
-    names = load_class_names(path)
-    return 'name', {name: i for i, name in enumerate(names)}
-
-
-def kinetics_label(path: str, ids: Dict[str, object],
-                   label_map: Optional[LabelMap],
-                   label_map_file: Optional[str]) -> int:
-    """The label of one Kinetics-Skeleton clip.
-
-    Args:
-        path (str): The clip's file (its stem is the video ID).
-        ids (dict): The record's ``label_index`` and ``label``.
-        label_map (tuple, optional): From :func:`load_label_map`; None uses
-            the clip's ``label_index``.
-        label_map_file (str, optional): Its file, for messages.
-
-    Raises:
-        BadSampleError: (kind ``'label'``) For an unknown label.
-    """
-    video_id = osp.splitext(osp.basename(path))[0]
-    if label_map is None:
-        label = ids.get('label_index')
-        if not isinstance(label, int) or isinstance(label, bool) or label < 0:
-            raise BadSampleError(
-                path, f'unknown label: "label_index" is {label!r}, '
-                'expected an integer >= 0',
-                kind='label')
-        return label
-    kind, table = label_map
-    if kind == 'video':
-        if video_id not in table:
-            raise BadSampleError(
-                path, f'unknown label: video {video_id!r} has no label in '
-                f'{label_map_file}',
-                kind='label')
-        return table[video_id]
-    name = ids.get('label')
-    if name not in table:
+            return raw
+        if self.names is not None and isinstance(raw, str) \
+                and raw in self.names:
+            return self.names[raw]
+        hint = (f'not a class of {self.class_file}' if self.names is not None
+                else 'expected an integer >= 0 (or pass class names)')
         raise BadSampleError(
-            path,
-            f'unknown label {name!r}: not a class of {label_map_file}',
-            kind='label')
-    return table[name]
+            path, f'unknown label {raw!r} ({where}): {hint}', kind='label')
