@@ -18,7 +18,7 @@ from mmengine.logging import print_log
 
 from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
 from .errors import BadSampleError, ConversionError
-from .identifiers import FolderNameParser, IdRanges, contiguous_labels
+from .identifiers import FolderNameParser, IdRanges, label_by_subject
 from .labels import LabelResolver
 from .readers import coco_json, kinetics_json, ntu_skeleton
 from .readers.coco_json import read_coco_record
@@ -190,30 +190,6 @@ def convert_coco_json(pose_dir: str,
     return finish(records, split, policy)
 
 
-def _gait_folder_sources(root: str, pattern: str,
-                         seq_start: Optional[int]) -> Dict[str, dict]:
-    """``{path: fields}`` of the pose files whose names match."""
-    parser = FolderNameParser(pattern, seq_start)
-    groups, unmatched = {}, []
-    for path in list_files(root, '.json'):
-        match = parser.match(path)
-        if match is None:
-            unmatched.append(path)
-        else:
-            groups[path] = match
-    if unmatched:
-        print_log(
-            f'{len(unmatched)} .json files do not match the pattern '
-            f'{parser.pattern_text!r} and are ignored, e.g. {unmatched[0]}',
-            logger='current',
-            level=logging.WARNING)
-    if not groups:
-        raise ConversionError(f'no .json file in {root} matches the pattern '
-                              f'{parser.pattern_text!r}')
-    parser.infer_seq_start(list(groups.values()))
-    return dict(parser=parser, groups=groups, unmatched=len(unmatched))
-
-
 def split_by_subject(records: List[PoseRecord], train: IdRanges,
                      test: IdRanges) -> tuple:
     """Label by training subject (``0..K-1`` in subject order; test
@@ -246,11 +222,9 @@ def split_by_subject(records: List[PoseRecord], train: IdRanges,
                               f'({train.text}) or test ({test.text})')
     kept.sort(key=lambda r: (int(r.fields['subject_id']), r.fields[
         'condition'], r.fields['view'], r.name))
-    labels = contiguous_labels(r.fields['subject_id'] for r in kept
-                               if int(r.fields['subject_id']) in train)
+    label_by_subject(kept, lambda r: int(r.fields['subject_id']) in train)
     split: Dict[str, List[str]] = dict(train=[], test=[])
     for record in kept:
-        record.label = labels.get(record.fields['subject_id'], -1)
         split['train' if record.label >= 0 else 'test'].append(record.name)
     for name, names in split.items():
         if not names:
@@ -319,12 +293,13 @@ def convert_gait(src: str,
         def read(path):
             return read_opengait_record(path, folders[path], img_shape)
     else:
-        found = _gait_folder_sources(src, pattern, seq_start)
-        sources = list(found['groups'])
-        counts['unmatched_files'] = found['unmatched']
+        parser = FolderNameParser(pattern, seq_start)
+        groups = parser.scan(src)
+        sources = list(groups)
+        counts['unmatched_files'] = parser.unmatched
 
         def read(path):
-            fields = found['parser'].ids(path, found['groups'][path])
+            fields = parser.ids(path, groups[path])
             record = read_coco_record(path, 1, img_shape)
             record.fields = fields
             return record
@@ -382,13 +357,9 @@ def convert_reid_npy(root: str,
         subsets.items(), lambda item: read_reid_subset(
             data_root, dataset, frames, item[1], item[0], reorder_kgbd),
         RecordChecks(DATASET_JOINTS[dataset], 3, 1), policy)
-    labels = contiguous_labels(r.fields['subject_id'] for r in records
-                               if r.fields['role'] == 'train')
+    label_by_subject(records, lambda r: r.fields['role'] == 'train')
     split: Dict[str, List[str]] = dict(train=[], test=[], probe=[], gallery=[])
     for record in records:
-        role = record.fields['role']
-        record.label = labels[record.fields['subject_id']] \
-            if role == 'train' else -1
-        split[role].append(record.name)
+        split[record.fields['role']].append(record.name)
     split['test'] = split['probe'] + split['gallery']
     return finish(records, split, policy)

@@ -3,11 +3,15 @@
 Readers and converters use these to turn what a source says about a
 sample (its name, its folders) into the fields and labels of the pickle.
 """
+import logging
 import os.path as osp
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from mmengine.logging import print_log
 
 from .errors import BadSampleError, ConversionError
+from .source_files import list_files
 
 #: File-name regexes of the folder format, by preset name.
 PATTERN_PRESETS = {
@@ -58,21 +62,31 @@ def sort_ids(ids: Iterable[str]) -> List[str]:
     return unique
 
 
-def contiguous_labels(train_ids: Iterable[str]) -> Dict[str, int]:
-    """The rule for gait and re-ID: training IDs -> labels ``0..K-1``.
+def label_by_subject(records: Sequence, is_train: Callable) -> None:
+    """The rule for gait and re-ID: the subjects (``subject_id``) of the
+    training records get labels ``0..K-1`` in :func:`sort_ids` order; every
+    other record is unlabelled (``-1``).
 
     Args:
-        train_ids (Iterable[str]): The IDs of the training samples.
-
-    Returns:
-        dict[str, int]: ID -> label, in :func:`sort_ids` order; any other
-        ID is unlabelled (``-1``).
+        records (Sequence[PoseRecord]): Labelled in place.
+        is_train (Callable): Whether a record is a training sample.
 
     Examples:
-        >>> contiguous_labels(['10', '2', '10'])
-        {'2': 0, '10': 1}
+        >>> from types import SimpleNamespace as R
+        >>> rs = [R(fields=dict(subject_id=s)) for s in ('10', '2', '7')]
+        >>> label_by_subject(rs, lambda r: r.fields['subject_id'] != '7')
+        >>> [r.label for r in rs]
+        [1, 0, -1]
     """
-    return {sid: label for label, sid in enumerate(sort_ids(train_ids))}
+    train = [is_train(r) for r in records]
+    labels = {
+        sid: label
+        for label, sid in enumerate(
+            sort_ids(r.fields['subject_id']
+                     for r, t in zip(records, train) if t))
+    }
+    for record, t in zip(records, train):
+        record.label = labels[record.fields['subject_id']] if t else -1
 
 
 class IdRanges:
@@ -154,21 +168,41 @@ class FolderNameParser:
                 '(?P<condition>...); (?P<seq>...) and (?P<direction>...) '
                 'are optional)')
         self.seq_start = seq_start
+        self.unmatched = 0
 
-    def match(self, path: str) -> Optional[Dict[str, str]]:
-        """The groups of ``path``'s name, or None if it does not match."""
-        match = self.pattern.search(osp.basename(path))
-        if match is None:
-            return None
-        return {k: v for k, v in match.groupdict().items() if v is not None}
+    def scan(self, root: str) -> Dict[str, Dict[str, str]]:
+        """The name groups of every ``.json`` file under ``root`` that
+        matches; the others are counted in :attr:`unmatched` and warned
+        about. Sets ``seq_start``, if None, to the smallest ``seq`` found.
 
-    def infer_seq_start(self, groups: Sequence[Dict[str, str]]) -> None:
-        """Set ``seq_start`` to the smallest ``seq`` if it is None."""
+        Raises:
+            ConversionError: If no file matches.
+        """
+        found, unmatched = {}, []
+        for path in list_files(root, '.json'):
+            match = self.pattern.search(osp.basename(path))
+            if match is None:
+                unmatched.append(path)
+            else:
+                found[path] = {
+                    k: v
+                    for k, v in match.groupdict().items() if v is not None
+                }
+        self.unmatched = len(unmatched)
+        if unmatched:
+            print_log(
+                f'{len(unmatched)} .json files do not match the pattern '
+                f'{self.pattern_text!r} and are ignored, e.g. {unmatched[0]}',
+                logger='current',
+                level=logging.WARNING)
+        if not found:
+            raise ConversionError(f'no .json file in {root} matches the '
+                                  f'pattern {self.pattern_text!r}')
         if self.seq_start is None:
-            numbers = [
-                int(g['seq']) for g in groups if g.get('seq', '').isdigit()
-            ]
-            self.seq_start = min(numbers, default=1)
+            self.seq_start = min((int(g['seq']) for g in found.values()
+                                  if g.get('seq', '').isdigit()),
+                                 default=1)
+        return found
 
     def ids(self, path: str, groups: Dict[str, str]) -> Dict[str, str]:
         """``subject_id``, ``condition``, ``view`` (and ``direction``).
