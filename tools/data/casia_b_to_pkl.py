@@ -1,30 +1,16 @@
-"""Convert CASIA-B-style gait poses to a pickle with splits train/test.
+"""Convert CASIA-B-style gait poses to a ``PoseDataset`` pickle with the
+splits train and test (``--help`` for the options).
 
-::
-
-    python tools/data/casia_b_to_pkl.py SRC OUT_PKL \\
-        --format gaitgraph-csv|opengait-pkl|folder [--pattern REGEX] \\
-        [--train-subjects 1-74] [--test-subjects 75-124] \\
-        [--img-shape H W] [--seq-start N] [--skip-bad] [--overwrite]
-
-- ``gaitgraph-csv``: SRC is GaitGraph's ``casia-b_pose_coco.csv`` (or one
-  of its split files).
-- ``opengait-pkl``: SRC holds ``<sid>/<cond-seq>/<view>/<view>.pkl``
-  (OpenGait's pose pretreatment, FastPoseGait's CASIA-B-Pose).
-- ``folder``: SRC is a folder of per-sequence AlphaPose/MMPose JSON files;
-  ``--pattern`` is a regex on the file name with the named groups
-  ``subject``, ``view``, ``condition`` (optional ``seq``, ``direction``),
-  or a preset: ``psymo`` or ``casia-b``.
-
-Subjects are split by ID ranges (the CASIA-B standard by default), e.g. for
-PsyMo ``--train-subjects 0-5 --test-subjects 6-9``. Training subjects get
-labels 0..K-1, test subjects -1. See
-:func:`aclnet_mm.datasets.converters.convert.convert_gait` and its readers
-for the rules on missing frames, several detections, empty sequences and
-condition names.
-
-The options, checks and bad-input policy shared by every converter are
-in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
+Formats: ``gaitgraph-csv`` (GaitGraph's ``casia-b_pose_coco.csv`` or one of
+its split files), ``opengait-pkl`` (``<sid>/<cond-seq>/<view>/<view>.pkl``:
+OpenGait's pose pretreatment, FastPoseGait's CASIA-B-Pose) and ``folder``
+(per-sequence AlphaPose/MMPose JSON whose names give the IDs, read with
+``--pattern``). Subjects are split by ID ranges, the CASIA-B standard by
+default; e.g. PsyMo: ``--pattern psymo --train-subjects 0-5
+--test-subjects 6-9``. The rules are those of
+:func:`aclnet_mm.datasets.converters.convert.convert_gait` and its
+readers; the output options and the bad-input policy, of
+:mod:`aclnet_mm.datasets.converters.cli`.
 """
 import argparse
 
@@ -35,14 +21,6 @@ from aclnet_mm.datasets.converters.identifiers import PATTERN_PRESETS
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
     parser = argparse.ArgumentParser(
         description='Convert CASIA-B-style gait poses (GaitGraph CSV, '
         'OpenGait/FastPoseGait pose pkl tree, or a folder of AlphaPose/'
@@ -50,6 +28,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('src', help='CSV file or input folder')
     parser.add_argument(
         '--format',
+        dest='fmt',
         required=True,
         choices=convert.GAIT_FORMATS,
         help='input format')
@@ -61,12 +40,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--train-subjects',
         default=convert.CASIA_B_TRAIN_SUBJECTS,
-        help='training subject IDs, e.g. "1-74" or "1-59,60-74" '
-        '(default: %(default)s)')
+        help='training subject IDs (labels 0..K-1), e.g. "1-74" or '
+        '"1-59,60-74" (default: %(default)s)')
     parser.add_argument(
         '--test-subjects',
         default=convert.CASIA_B_TEST_SUBJECTS,
-        help='test subject IDs (default: %(default)s)')
+        help='test subject IDs (label -1) (default: %(default)s)')
     parser.add_argument(
         '--img-shape',
         type=int,
@@ -81,25 +60,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         'becomes <cond>-01 (default: the smallest seq found)')
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    if (args.pattern is None) == (args.format == 'folder'):
+    if (args.pattern is None) == (args.fmt == 'folder'):
         parser.error('--pattern is required with --format folder and '
                      'only allowed there')
     return args
 
 
 def main(argv=None) -> None:
-    """Convert and write the pickle."""
-    args = parse_args(argv)
-    print(run_conversion(
-        lambda: convert.convert_gait(
-            args.src,
-            args.format,
-            pattern=args.pattern,
-            train_subjects=args.train_subjects,
-            test_subjects=args.test_subjects,
-            img_shape=args.img_shape,
-            seq_start=args.seq_start,
-            skip_bad=args.skip_bad), args))
+    print(run_conversion(convert.convert_gait, parse_args(argv)))
 
 
 if __name__ == '__main__':

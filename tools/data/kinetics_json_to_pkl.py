@@ -1,19 +1,10 @@
-"""Convert ST-GCN Kinetics-Skeleton JSON files to a ``PoseDataset`` pickle.
+"""Convert ST-GCN Kinetics-Skeleton JSON clips to a ``PoseDataset`` pickle
+(``--help`` for the options).
 
-::
-
-    python tools/data/kinetics_json_to_pkl.py JSON_DIR OUT_PKL \\
-        [--label-map FILE] [--max-person 2] [--img-shape H W] \\
-        [--split NAME] [--skip-bad] [--overwrite]
-
-Keypoints are OpenPose-18 in pixels (``--img-shape``, default 256 340 as
-ST-GCN's 340x256 frames) with their scores. The split of a clip is the
-sub-folder of JSON_DIR it lies in (e.g. ``train/``, ``val/``) unless
-``--split`` names one. See
-:mod:`aclnet_mm.datasets.converters.readers.kinetics_json` for the rules.
-
-The options, checks and bad-input policy shared by every converter are
-in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
+The rules (labels, splits by sub-folder, persons, coordinate range) are
+those of :func:`aclnet_mm.datasets.converters.convert.convert_kinetics_json`;
+the output options and the bad-input policy, of
+:mod:`aclnet_mm.datasets.converters.cli`.
 """
 import argparse
 
@@ -24,20 +15,14 @@ from aclnet_mm.datasets.converters.readers.kinetics_json import IMG_SHAPE
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
     parser = argparse.ArgumentParser(
         description='Convert Kinetics-Skeleton (ST-GCN JSON) clips to a '
-        'PoseDataset pickle.')
+        'PoseDataset pickle; a clip\'s split is its sub-folder of JSON_DIR '
+        '(e.g. train/, val/) unless --split names one.')
     parser.add_argument('json_dir', help='folder of clip .json files')
     parser.add_argument(
         '--label-map',
+        dest='label_map_file',
         help='ST-GCN label table (.json, by video id) or a text file of '
         'class names, one per line (by the clip\'s "label"); default: each '
         'clip\'s "label_index"')
@@ -62,16 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
-    """Convert and write the pickle."""
-    args = parse_args(argv)
-    print(run_conversion(
-        lambda: convert_kinetics_json(
-            args.json_dir,
-            label_map_file=args.label_map,
-            max_person=args.max_person,
-            img_shape=args.img_shape,
-            split=args.split,
-            skip_bad=args.skip_bad), args))
+    print(run_conversion(convert_kinetics_json, parse_args(argv)))
 
 
 if __name__ == '__main__':

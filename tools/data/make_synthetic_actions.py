@@ -19,14 +19,6 @@ from aclnet_mm.datasets.synthetic_actions import (SYNTHETIC_CLASSES,
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
     parser = argparse.ArgumentParser(
         description='Generate the synthetic skeleton actions as a '
         'PoseDataset pickle (train and val splits).')

@@ -1,17 +1,9 @@
-"""Convert NTU RGB+D raw ``.skeleton`` files to a ``PoseDataset`` pickle.
+"""Convert NTU RGB+D raw ``.skeleton`` files to a ``PoseDataset`` pickle
+with the official benchmark splits (``--help`` for the options).
 
-::
-
-    python tools/data/ntu_to_pkl.py RAW_DIR OUT_PKL [--dataset ntu60|ntu120] \\
-        [--mode 3d|2d] [--max-person 2] [--skip-bad] [--overwrite]
-
-The pickle holds the official splits (NTU-60: ``xsub_*`` and ``xview_*``;
-NTU-120: ``xsub_*`` and ``xset_*``). See
-:mod:`aclnet_mm.datasets.converters.readers.ntu_skeleton` for the
-multi-person and empty-frame rules.
-
-The options, checks and bad-input policy shared by every converter are
-in :mod:`aclnet_mm.datasets.converters.cli` and ``.assembly``.
+The rules (labels, splits, several bodies, empty frames) are those of
+:func:`aclnet_mm.datasets.converters.convert.convert_ntu`; the output
+options and the bad-input policy, of :mod:`aclnet_mm.datasets.converters.cli`.
 """
 import argparse
 
@@ -21,17 +13,9 @@ from aclnet_mm.datasets.converters.cli import (add_output_arguments,
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        argparse.Namespace: The parsed arguments.
-    """
     parser = argparse.ArgumentParser(
         description='Convert NTU RGB+D .skeleton files to a PoseDataset '
-        'pickle.')
+        'pickle (splits xsub/xview for ntu60, xsub/xset for ntu120).')
     parser.add_argument('raw_dir', help='folder of .skeleton files')
     parser.add_argument(
         '--dataset',
@@ -54,16 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
-    """Convert and write the pickle."""
-    args = parse_args(argv)
-    print(
-        run_conversion(
-            lambda: convert_ntu(
-                args.raw_dir,
-                dataset=args.dataset,
-                mode=args.mode,
-                max_person=args.max_person,
-                skip_bad=args.skip_bad), args))
+    print(run_conversion(convert_ntu, parse_args(argv)))
 
 
 if __name__ == '__main__':

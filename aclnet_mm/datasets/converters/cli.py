@@ -1,5 +1,9 @@
 """What every ``tools/data/*_to_pkl.py`` command line shares: the output
-options, and the run-check-write-report step with one error policy."""
+options, and the run-check-write-report step with one error policy.
+
+A tool's other options are named (``dest``) after its converter's
+arguments, so :func:`run_conversion` passes them on unchanged.
+"""
 import argparse
 import time
 from typing import Callable
@@ -23,13 +27,14 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
         'instead of stopping at the first')
 
 
-def run_conversion(convert: Callable[[], ConversionResult],
+def run_conversion(convert: Callable[..., ConversionResult],
                    args: argparse.Namespace) -> str:
     """Check the output path, convert, write atomically, describe.
 
     Args:
-        convert (Callable): Runs the converter.
-        args (argparse.Namespace): With ``out`` and ``overwrite``.
+        convert (Callable): The converter.
+        args (argparse.Namespace): ``out``, ``overwrite`` and the
+            converter's keyword arguments.
 
     Returns:
         str: ``'wrote OUT (s): <summary>'``.
@@ -41,7 +46,11 @@ def run_conversion(convert: Callable[[], ConversionResult],
     start = time.perf_counter()
     try:
         check_output(args.out, args.overwrite)  # before hours of work
-        result = convert()
+        options = {
+            k: v
+            for k, v in vars(args).items() if k not in ('out', 'overwrite')
+        }
+        result = convert(**options)
         write_pickle(result.data, args.out, args.overwrite)
     except BadSampleError as err:
         raise SystemExit(f'error: {err}\n(nothing written; --skip-bad skips '
