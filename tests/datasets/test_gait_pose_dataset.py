@@ -4,7 +4,7 @@ import torch
 from mmaction.registry import DATASETS
 
 from aclnet_mm.datasets.converters import PoseRecord, write_pickle
-from aclnet_mm.datasets.converters.assembly import build_pickle
+from aclnet_mm.datasets.converters.assembly import BadInputPolicy, finish
 from aclnet_mm.datasets.converters.convert import split_by_subject
 from aclnet_mm.datasets.converters.identifiers import IdRanges, gait_fields
 from aclnet_mm.datasets.gait_pose_dataset import (GAIT_META_KEYS,
@@ -61,7 +61,7 @@ def _write_ann(path):
                 fields=gait_fields(sid, cond, view)))
     records, split, _ = split_by_subject(records, IdRanges('1-74'),
                                          IdRanges('75-124'))
-    data = build_pickle(records, split)
+    data = finish(records, split, BadInputPolicy()).data
     write_pickle(data, str(path))
     return data
 

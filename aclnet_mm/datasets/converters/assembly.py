@@ -5,7 +5,7 @@ converter then applies the same checks to each record
 (:class:`RecordChecks`), the same bad-input policy
 (:class:`BadInputPolicy`: stop at the first bad sample, or with
 ``skip_bad`` skip it and warn once per kind with a count), and builds the
-pickle with one function (:func:`build_pickle`)::
+pickle with one function (:func:`finish`)::
 
     dict(split=dict(name=[frame_dir, ...]),
          annotations=[dict(frame_dir=str, label=int, total_frames=int,
@@ -79,8 +79,6 @@ class RecordChecks:
         num_joints (int): Joints ``V`` of the format's layout.
         num_channels (int): Coordinates ``C`` per joint.
         max_person (int, optional): Most persons ``M``. Defaults to None.
-        needs_score (bool): ``keypoint_score`` must be present.
-            Defaults to False.
         image_margin (float, optional): Check that coordinates lie
             within ``img_shape`` widened by this fraction on every side:
             0.5 accepts ``[-0.5 w, 1.5 w] x [-0.5 h, 1.5 h]``. For formats
@@ -94,7 +92,6 @@ class RecordChecks:
     num_joints: int
     num_channels: int
     max_person: Optional[int] = None
-    needs_score: bool = False
     image_margin: Optional[float] = None
 
     def problem(self, record: PoseRecord) -> Optional[BadSampleError]:
@@ -114,8 +111,6 @@ class RecordChecks:
             return self._bad(
                 record, f'{kp.shape[0]} persons, at most {self.max_person} '
                 'expected', 'persons')
-        if self.needs_score and record.keypoint_score is None:
-            return self._bad(record, 'no keypoint scores', 'shape')
         if record.img_shape is not None:
             shape = record.img_shape
             if (len(shape) != 2 or not all(
@@ -213,32 +208,11 @@ def collect_records(sources: Iterable,
     return records
 
 
-def build_pickle(records: Sequence[PoseRecord], split: Splits) -> dict:
-    """The ``PoseDataset`` pickle of labelled records.
-
-    Args:
-        records (Sequence[PoseRecord]): The samples, in pickle order.
-        split (dict[str, list[str]]): Sample names per split.
-
-    Returns:
-        dict: ``dict(split=split, annotations=[...])``.
-    """
-    return dict(split=split, annotations=[r.annotation() for r in records])
-
-
-def sum_counts(records: Iterable[PoseRecord]) -> Dict[str, int]:
-    """Add up the readers' decision counts over records."""
-    total: Counter = Counter()
-    for record in records:
-        total.update(record.counts)
-    return dict(total)
-
-
 def finish(records: Sequence[PoseRecord],
            split: Splits,
            policy: BadInputPolicy,
            counts: Optional[Dict[str, int]] = None) -> ConversionResult:
-    """Warn about the skips (once per kind) and build the result.
+    """Warn about the skips (once per kind) and build the pickle.
 
     Args:
         records (Sequence[PoseRecord]): The labelled samples, in order.
@@ -248,10 +222,13 @@ def finish(records: Sequence[PoseRecord],
             counts, added to the readers'. Defaults to None.
 
     Returns:
-        ConversionResult: The pickle content, skips and counts.
+        ConversionResult: The pickle, ``dict(split=split, annotations=[...])``
+        (:meth:`~.record.PoseRecord.annotation`), the skips and the counts.
     """
     policy.warn()
-    total = sum_counts(records)
+    total: Counter = Counter()
+    for record in records:
+        total.update(record.counts)
     total.update(counts or {})
-    return ConversionResult(
-        build_pickle(records, split), list(policy.skipped), total)
+    data = dict(split=split, annotations=[r.annotation() for r in records])
+    return ConversionResult(data, list(policy.skipped), dict(total))

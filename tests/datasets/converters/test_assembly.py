@@ -179,7 +179,7 @@ def test_duplicate_names_are_a_conversion_error():
                         RecordChecks(17, 2), BadInputPolicy(skip_bad=True))
 
 
-def test_checks_pass_good_records_and_need_scores():
+def test_checks_pass_good_records_and_find_bad_scores():
     checks = RecordChecks(17, 2, max_person=2, image_margin=0.5)
     record = _record('a', (2, 3, 17, 2), img_shape=(10, 20))
     record.keypoint[..., 0] = 30.  # on the borders of the margin: inside
@@ -189,11 +189,9 @@ def test_checks_pass_good_records_and_need_scores():
     problem = checks.problem(record)
     assert problem.kind == 'range'
     assert 'person 1, frame index 2, joint 16' in problem.reason
-    problem = RecordChecks(17, 2, needs_score=True).problem(_record('a'))
-    assert (problem.kind, problem.reason) == ('shape', 'no keypoint scores')
     scored = _record('a', keypoint_score=np.ones((1, 3, 17), np.float32))
     scored.keypoint_score[0, 2, 16] = np.inf
-    problem = RecordChecks(17, 2, needs_score=True).problem(scored)
+    problem = RecordChecks(17, 2).problem(scored)
     assert problem.kind == 'non-finite'
     assert '(first at person 0, frame index 2, joint 16)' in str(problem)
     # image_margin=None: coordinates are not range-checked
