@@ -99,38 +99,25 @@ class _LineReader:
             f'file ends early (truncated?): expected {what}',
             line=len(self.lines) + 1)
 
-    def ints(self, what: str, count: int = 1) -> Tuple[int, List[int]]:
+    def numbers(self, what: str, count: int = 1,
+                cast: type = int) -> Tuple[int, List[str], list]:
+        """The next line as ``count`` numbers: its number, fields, values.
+        """
         lineno, fields = self._next(what)
         if len(fields) != count:
             raise BadSampleError(
                 self.path,
-                f'expected {what} ({count} integer(s)), got {len(fields)} '
-                'field(s)',
+                f'expected {what} ({count} '
+                f'{"integer" if cast is int else "number"}(s)), got '
+                f'{len(fields)} field(s)',
                 line=lineno)
         try:
-            return lineno, [int(x) for x in fields]
-        except ValueError:
-            raise BadSampleError(
-                self.path,
-                f'expected {what}, got non-integer {" ".join(fields)!r}',
-                line=lineno) from None
-
-    def floats(self, what: str,
-               count: int) -> Tuple[int, List[str], List[float]]:
-        lineno, fields = self._next(what)
-        if len(fields) != count:
-            raise BadSampleError(
-                self.path,
-                f'expected {what} ({count} numbers), got {len(fields)}',
-                line=lineno)
-        try:
-            values = [float(x) for x in fields]
+            return lineno, fields, [cast(x) for x in fields]
         except ValueError:
             raise BadSampleError(
                 self.path,
                 f'non-numeric field in {what}: {" ".join(fields)!r}',
                 line=lineno) from None
-        return lineno, fields, values
 
     def check_end(self, num_frames: int, count_line: int) -> None:
         while self.pos < len(self.lines):
@@ -165,20 +152,22 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
     if not any(line.strip() for line in reader.lines):
         raise BadSampleError(
             path, 'empty sequence: the file is empty', kind='empty')
-    count_line, (num_frames, ) = reader.ints('the frame count')
+    count_line, _, (num_frames, ) = reader.numbers('the frame count')
     if num_frames < 0:
         raise BadSampleError(path, 'negative frame count', line=count_line)
     frames = []
     for t in range(1, num_frames + 1):
-        lineno, (num_bodies, ) = reader.ints(f'the body count of frame {t}')
+        lineno, _, (num_bodies, ) = reader.numbers(
+            f'the body count of frame {t}')
         if num_bodies < 0:
             raise BadSampleError(path, 'negative body count', line=lineno)
         bodies = []
         for b in range(1, num_bodies + 1):
             where = f'body {b} of frame {t}'
-            _, info, _ = reader.floats(f'the body fields of {where}',
-                                       NUM_BODY_FIELDS)
-            lineno, (num_joints, ) = reader.ints(f'the joint count of {where}')
+            _, info, _ = reader.numbers(f'the body fields of {where}',
+                                        NUM_BODY_FIELDS, float)
+            lineno, _, (num_joints, ) = reader.numbers(
+                f'the joint count of {where}')
             if num_joints != NUM_JOINTS:
                 raise BadSampleError(
                     path,
@@ -186,7 +175,8 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
                     line=lineno,
                     kind='joints')
             joints = [
-                reader.floats(f'joint {j} of {where}', NUM_JOINT_FIELDS)[2]
+                reader.numbers(f'joint {j} of {where}', NUM_JOINT_FIELDS,
+                               float)[2]
                 for j in range(1, NUM_JOINTS + 1)
             ]
             bodies.append((info[0], np.array(joints, dtype=np.float64)))
@@ -212,31 +202,6 @@ def _track_bodies(
             key = body_id if copy == 0 else f'{body_id}#{copy}'
             tracks.setdefault(key, {})[t] = joints
     return tracks
-
-
-def tracking_score(states: np.ndarray) -> np.ndarray:
-    """Map joint tracking states to 2D keypoint scores.
-
-    Args:
-        states (np.ndarray): Tracking states (0, 1 or 2), shape ``(V, )``.
-
-    Returns:
-        np.ndarray: Scores from :data:`TRACKING_SCORE` (0 for an unknown
-        state), shape ``(V, )``.
-    """
-    return np.array([TRACKING_SCORE.get(int(s), 0.) for s in states])
-
-
-def motion_energy(joints: np.ndarray) -> float:
-    """Sum over joints and coordinates of the variance over time.
-
-    Args:
-        joints (np.ndarray): Positions of shape ``(T, V, C)``.
-
-    Returns:
-        float: The energy (0 for a single frame).
-    """
-    return float(joints.var(axis=0).sum())
 
 
 def read_ntu_record(path: str,
@@ -275,8 +240,9 @@ def read_ntu_record(path: str,
             path, f'empty sequence: no body in any of the {len(frames)} '
             'frames',
             kind='empty')
+    # Motion energy: summed variance over time of the 3D positions.
     energy = {
-        key: motion_energy(np.stack([j[:, :3] for j in track.values()]))
+        key: float(np.stack([j[:, :3] for j in track.values()]).var(0).sum())
         for key, track in tracks.items()
     }
     # sorted() is stable: equal energies keep the order of first sight.
@@ -288,7 +254,8 @@ def read_ntu_record(path: str,
     for m, key in enumerate(kept):
         for t, joints in tracks[key].items():
             keypoint[m, t] = joints[:, columns]
-            score[m, t] = tracking_score(joints[:, 11])
+            states = joints[:, 11].astype(int)
+            score[m, t] = [TRACKING_SCORE.get(s, 0.) for s in states]
     record = PoseRecord(
         name=osp.splitext(name)[0], source=path, keypoint=keypoint, ids=ids)
     if mode == '2d':
