@@ -94,70 +94,32 @@ def frame_number(image_id: object) -> int:
     raise ValueError(f'image_id {image_id!r} has no frame number')
 
 
-def _alphapose_frames(path: str,
-                      detections: list) -> Dict[int, List[Detection]]:
-    frames: Dict[int, List[Detection]] = {}
-    for i, det in enumerate(detections):
+def _detection(path: str, frame: int, where: str, det: object,
+               alphapose: bool) -> Detection:
+    """One AlphaPose detection or MMPose instance."""
+    try:
         if not isinstance(det, dict):
-            raise BadSampleError(path, f'detection {i} is not an object')
-        try:
-            frame = frame_number(det.get('image_id'))
-        except ValueError as err:
-            raise BadSampleError(path, f'detection {i}: {err}') from None
-        try:
+            raise ValueError('is not an object')
+        if alphapose:
             values = to_float_array(
                 det.get('keypoints'), (NUM_JOINTS, 3), '"keypoints"')
-        except ValueError as err:
-            raise BadSampleError(
-                path, f'detection {i}: {err} (COCO-17: {NUM_JOINTS} joints '
-                'of x, y, score)',
-                frame=frame) from None
-        score = _number(det.get('score'))
-        if score is None:
-            score = float(values[:, 2].mean())
-        frames.setdefault(frame, []).append(
-            Detection(score, _track_id(det.get('idx')), values[:, :2],
-                      values[:, 2]))
-    return frames
-
-
-def _mmpose_frames(path: str, entries: list) -> Dict[int, List[Detection]]:
-    frames: Dict[int, List[Detection]] = {}
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(
-                entry.get('instances'), list):
-            raise BadSampleError(path,
-                                 f'frame entry {i} has no "instances" list')
-        frame = entry.get('frame_id', i)
-        if _track_id(frame) is None:
-            raise BadSampleError(
-                path, f'frame entry {i}: "frame_id" is {frame!r}, expected '
-                'an integer')
-        frame = _track_id(frame)
-        if frame in frames:
-            raise BadSampleError(path, 'frame_id appears twice', frame=frame)
-        frames[frame] = []
-        for j, inst in enumerate(entry['instances']):
-            try:
-                if not isinstance(inst, dict):
-                    raise ValueError('is not an object')
-                keypoint = to_float_array(
-                    inst.get('keypoints'), (NUM_JOINTS, 2), '"keypoints"')
-                keypoint_score = to_float_array(
-                    inst.get('keypoint_scores'), (NUM_JOINTS, ),
-                    '"keypoint_scores"')
-            except ValueError as err:
-                raise BadSampleError(
-                    path, f'instance {j}: {err} (COCO-17: {NUM_JOINTS} '
-                    'joints)',
-                    frame=frame) from None
-            score = _number(inst.get('bbox_score'))
-            if score is None:
-                score = float(keypoint_score.mean())
-            frames[frame].append(
-                Detection(score, _track_id(inst.get('track_id')), keypoint,
-                          keypoint_score))
-    return frames
+            keypoint, keypoint_score = values[:, :2], values[:, 2]
+        else:
+            keypoint = to_float_array(
+                det.get('keypoints'), (NUM_JOINTS, 2), '"keypoints"')
+            keypoint_score = to_float_array(
+                det.get('keypoint_scores'), (NUM_JOINTS, ),
+                '"keypoint_scores"')
+    except ValueError as err:
+        joints = ' of x, y, score' if alphapose else ''
+        raise BadSampleError(
+            path, f'{where}: {err} (COCO-17: {NUM_JOINTS} joints{joints})',
+            frame=frame) from None
+    score = _number(det.get('score' if alphapose else 'bbox_score'))
+    return Detection(
+        float(keypoint_score.mean()) if score is None else score,
+        _track_id(det.get('idx' if alphapose else 'track_id')), keypoint,
+        keypoint_score)
 
 
 def read_pose_json(path: str,
@@ -166,9 +128,8 @@ def read_pose_json(path: str,
 
     Args:
         path (str): The file.
-        content (object, optional): The file's decoded JSON, when the
-            caller has already read it (to tell the formats apart); None
-            reads ``path``. Defaults to None.
+        content (object, optional): Its decoded JSON, if the caller has
+            it already; None reads ``path``. Defaults to None.
 
     Returns:
         dict[int, list[Detection]]: Detections per frame number (frames
@@ -180,17 +141,41 @@ def read_pose_json(path: str,
     """
     obj = load_json(path) if content is None else content
     if isinstance(obj, dict) and isinstance(obj.get('instance_info'), list):
-        return _mmpose_frames(path, obj['instance_info'])
-    if isinstance(obj, list):
-        if not obj:
-            return {}
-        if isinstance(obj[0], dict) and 'image_id' in obj[0]:
-            return _alphapose_frames(path, obj)
-        if isinstance(obj[0], dict) and 'instances' in obj[0]:
-            return _mmpose_frames(path, obj)
-    raise BadSampleError(
-        path, 'unknown layout: expected an AlphaPose list of detections '
-        'with "image_id", or MMPose frames with "instances"')
+        obj = obj['instance_info']
+    elif not isinstance(obj, list) or (obj and not (isinstance(
+            obj[0], dict) and ({'image_id', 'instances'} & set(obj[0])))):
+        raise BadSampleError(
+            path, 'unknown layout: expected an AlphaPose list of detections '
+            'with "image_id", or MMPose frames with "instances"')
+    frames: Dict[int, List[Detection]] = {}
+    if obj and 'image_id' in obj[0]:  # AlphaPose
+        for i, det in enumerate(obj):
+            try:
+                if not isinstance(det, dict):
+                    raise ValueError('is not an object')
+                frame = frame_number(det.get('image_id'))
+            except ValueError as err:
+                raise BadSampleError(path, f'detection {i}: {err}') from None
+            frames.setdefault(frame, []).append(
+                _detection(path, frame, f'detection {i}', det, True))
+        return frames
+    for i, entry in enumerate(obj):  # MMPose
+        if not isinstance(entry, dict) or not isinstance(
+                entry.get('instances'), list):
+            raise BadSampleError(path,
+                                 f'frame entry {i} has no "instances" list')
+        frame = _track_id(entry.get('frame_id', i))
+        if frame is None:
+            raise BadSampleError(
+                path, f'frame entry {i}: "frame_id" is '
+                f'{entry["frame_id"]!r}, expected an integer')
+        if frame in frames:
+            raise BadSampleError(path, 'frame_id appears twice', frame=frame)
+        frames[frame] = [
+            _detection(path, frame, f'instance {j}', inst, False)
+            for j, inst in enumerate(entry['instances'])
+        ]
+    return frames
 
 
 def _tracked(frames: Dict[int, List[Detection]]) -> bool:
