@@ -25,13 +25,8 @@ PATTERN_PRESETS = {
 
 
 def normalize_id(value: str) -> str:
-    """Zero-pad an all-digit ID to 3 digits; keep any other ID as is.
-
-    Args:
-        value (str): A subject or view ID.
-
-    Returns:
-        str: e.g. ``'075'`` for ``'75'``, ``'090'`` for ``'90'``.
+    """Zero-pad an all-digit subject or view ID to 3 digits; keep any other
+    ID as is.
 
     Examples:
         >>> normalize_id('90'), normalize_id('1234'), normalize_id('nm')
@@ -41,12 +36,8 @@ def normalize_id(value: str) -> str:
 
 
 def gait_fields(subject: str, condition: str, view: str) -> Dict[str, str]:
-    """The gait fields of a sequence, IDs normalised.
-
-    Returns:
-        dict[str, str]: ``subject_id``, ``condition`` and ``view``, in
-        this order (``'-'.join`` of the values is the CASIA-B name).
-    """
+    """``subject_id``, ``condition`` and ``view`` (IDs normalised), in
+    this order: ``'-'.join`` of the values is the CASIA-B name."""
     return dict(
         subject_id=normalize_id(subject),
         condition=condition,
@@ -63,13 +54,9 @@ def sort_ids(ids: Iterable[str]) -> List[str]:
 
 
 def label_by_subject(records: Sequence, is_train: Callable) -> None:
-    """The rule for gait and re-ID: the subjects (``subject_id``) of the
-    training records get labels ``0..K-1`` in :func:`sort_ids` order; every
-    other record is unlabelled (``-1``).
-
-    Args:
-        records (Sequence[PoseRecord]): Labelled in place.
-        is_train (Callable): Whether a record is a training sample.
+    """The rule for gait and re-ID, labelling ``records`` in place: the
+    subjects (``subject_id``) of the records where ``is_train`` holds get
+    labels ``0..K-1`` in :func:`sort_ids` order; the others get ``-1``.
 
     Examples:
         >>> from types import SimpleNamespace as R
@@ -95,10 +82,6 @@ class IdRanges:
     Args:
         text (str): Comma-separated items, each ``'a-b'`` (both ends
             included) or a single integer.
-
-    Raises:
-        ConversionError: On an item that is not a range of non-negative
-            integers or a range whose end is below its start.
 
     Examples:
         >>> ranges = IdRanges('1-74')
@@ -143,8 +126,9 @@ class FolderNameParser:
             the named groups ``subject``, ``view`` and ``condition``, and
             optionally ``seq`` and ``direction``.
         seq_start (int, optional): The ``seq`` number of a condition's
-            first run; see the module notes. None means the smallest
-            ``seq`` of the matched files. Defaults to None.
+            first run: run ``seq`` becomes ``<condition>-<seq - seq_start
+            + 1:02d>``. None means the smallest ``seq`` of the matched
+            files. Defaults to None.
 
     Raises:
         ConversionError: On a bad regex or a missing group.

@@ -23,19 +23,11 @@ NTU120_XSUB_TRAIN = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28,
 
 
 def read_splits_file(path: str) -> Dict[str, List[str]]:
-    """Read a split file of ``split_name file_name`` lines.
-
-    Blank lines and lines starting with ``#`` are ignored. File names may
-    be given with or without their extension; they are stored as given.
-
-    Args:
-        path (str): The split file.
-
-    Returns:
-        dict[str, list[str]]: File names per split, in file order.
+    """Read a split file of ``split_name file_name`` lines (blank lines
+    and ``#`` comments ignored) into file names per split, in file order.
 
     Raises:
-        ConversionError: On a line that is not two fields.
+        ConversionError: On a line that is not two fields, or no line.
     """
     splits: Dict[str, List[str]] = {}
     with open(path, encoding='utf-8') as f:
@@ -57,67 +49,55 @@ def resolve_splits(splits: Dict[str, List[str]],
                    records: Sequence,
                    skipped: Iterable[str] = (),
                    source: str = 'split file') -> Dict[str, List[str]]:
-    """Map the file names of a split file onto ``frame_dir`` names.
+    """Map the file names of a split file onto the records' names.
 
-    A name may be the file name (``a.json``) or its stem (``a``). Names of
-    skipped samples are dropped (and logged); a name that matches no input
-    file is an error.
+    A file name may be given with or without its extension. Names of
+    skipped samples are dropped, with one warning counting them.
 
     Args:
         splits (dict[str, list[str]]): File names per split.
-        records (list[PoseRecord]): The converted samples (their
-            ``name`` and the file name of their ``source``).
+        records (Sequence[PoseRecord]): The converted samples.
         skipped (Iterable[str]): Paths of the skipped samples.
-            Defaults to ().
         source (str): Where ``splits`` came from, for messages.
-            Defaults to ``'split file'``.
-
-    Returns:
-        dict[str, list[str]]: ``frame_dir`` names per split.
 
     Raises:
         ConversionError: If a name matches no input file.
     """
     lookup = {}
     for record in records:
-        lookup[record.name] = record.name
-        lookup[osp.basename(record.source)] = record.name
-    dropped = set()
-    for path in skipped:
-        name = osp.basename(path)
-        dropped.update((name, osp.splitext(name)[0]))
-    result: Dict[str, List[str]] = {}
+        lookup[record.name] = lookup[osp.basename(record.source)] = \
+            record.name
+    gone = {n for p in skipped for n in (osp.basename(p), _stem(p))}
+    result: Dict[str, List[str]] = {split: [] for split in splits}
+    dropped = []
     for split, names in splits.items():
-        result[split] = []
         for name in names:
             if name in lookup:
                 result[split].append(lookup[name])
-            elif name in dropped:
-                print_log(
-                    f'{source}: {name} (split {split}) was skipped',
-                    logger='current',
-                    level=logging.WARNING)
+            elif name in gone:
+                dropped.append(name)
             else:
                 raise ConversionError(
                     f'{source}: {name} (split {split}) is not an input file')
+    if dropped:
+        print_log(
+            f'{source}: {len(dropped)} listed samples were skipped, e.g. '
+            f'{dropped[0]}',
+            logger='current',
+            level=logging.WARNING)
     return result
+
+
+def _stem(path: str) -> str:
+    return osp.splitext(osp.basename(path))[0]
 
 
 def ntu_splits(frame_dirs: Sequence[str],
                dataset: str = 'ntu60') -> Dict[str, List[str]]:
-    """Assign samples to the official benchmark splits.
-
-    NTU-60 gets ``xsub_train/xsub_val`` and ``xview_train/xview_val``;
-    NTU-120 gets ``xsub_train/xsub_val`` (53 training performers) and
-    ``xset_train/xset_val`` (even setup numbers train).
-
-    Args:
-        frame_dirs (Sequence[str]): ``SsssCcccPpppRrrrAaaa`` names.
-        dataset (str): ``'ntu60'`` or ``'ntu120'``. Defaults to ``'ntu60'``.
-
-    Returns:
-        dict[str, list[str]]: Names per split, in input order.
-    """
+    """The official benchmark splits of ``SsssCcccPpppRrrrAaaa`` names, in
+    input order: NTU-60 ``xsub_train/xsub_val`` and ``xview_train/
+    xview_val``; NTU-120 ``xsub_train/xsub_val`` (53 training performers)
+    and ``xset_train/xset_val`` (even setup numbers train)."""
     if dataset == 'ntu60':
         rules = dict(
             xsub=lambda f: f['performer'] in NTU60_XSUB_TRAIN,
@@ -126,10 +106,7 @@ def ntu_splits(frame_dirs: Sequence[str],
         rules = dict(
             xsub=lambda f: f['performer'] in NTU120_XSUB_TRAIN,
             xset=lambda f: f['setup'] % 2 == 0)
-    split: Dict[str, List[str]] = {}
-    for bench in rules:
-        split[f'{bench}_train'] = []
-        split[f'{bench}_val'] = []
+    split = {f'{b}_{part}': [] for b in rules for part in ('train', 'val')}
     for name in frame_dirs:
         fields = parse_ntu_name(name)
         for bench, is_train in rules.items():
@@ -139,16 +116,9 @@ def ntu_splits(frame_dirs: Sequence[str],
 
 
 def split_name(path: str, root: str) -> str:
-    """Name the split of a file after its folder.
-
-    Args:
-        path (str): A file under ``root``.
-        root (str): The input folder.
-
-    Returns:
-        str: The first folder below ``root`` on the way to ``path``, or
-        ``root``'s own name for a file directly in it.
-    """
+    """The split of a file named after its folder: the first folder below
+    ``root`` on the way to ``path``, or ``root``'s own name for a file
+    directly in it."""
     rel = osp.relpath(path, root).split(osp.sep)
     if len(rel) > 1:
         return rel[0]

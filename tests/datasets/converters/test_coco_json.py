@@ -165,18 +165,23 @@ def test_labels_csv_and_splits_file(tmp_path):
             str(pose), labels_csv=str(csv), splits_file=str(splits))
 
 
-def test_skipped_sample_leaves_its_split(tmp_path):
+def test_skipped_samples_leave_their_split(tmp_path, warnings):
     _write(tmp_path / 'pose', '001_a.json', ALPHAPOSE)
     _write(tmp_path / 'pose', '002_b.json', [])
-    splits = _write(tmp_path, 'splits.txt', 'train 001_a\nval 002_b.json\n')
+    _write(tmp_path / 'pose', '003_c.json', [])
+    splits = _write(tmp_path, 'splits.txt',
+                    'train 001_a\nval 002_b.json\nval 003_c\n')
     result = convert_coco_json(
         str(tmp_path / 'pose'),
         label_pattern=PATTERN,
         splits_file=str(splits),
         skip_bad=True)
     assert result.data['split'] == dict(train=['001_a'], val=[])
-    assert len(result.skipped) == 1
-    assert result.summary()['skipped_by_kind'] == dict(empty=1)
+    assert len(result.skipped) == 2
+    assert result.summary()['skipped_by_kind'] == dict(empty=2)
+    listed = [m for m in warnings if 'listed samples' in m]
+    assert listed == [f'{splits}: 2 listed samples were skipped, e.g. '
+                      '002_b.json']
 
 
 def test_label_options_are_checked(tmp_path):

@@ -75,20 +75,12 @@ TEST_DIR = 'test_npy_data'
 
 
 def find_data_root(root: str, dataset: str, frames: int) -> str:
-    """Find the folder holding ``train_npy_data`` and ``test_npy_data``.
-
-    Args:
-        root (str): That folder itself (``Datasets/<DATASET>/<f>``, or a
-            ``view_<v>`` folder below it), or ``Datasets/<DATASET>``, or
-            ``Datasets``.
-        dataset (str): The dataset name, e.g. ``'KS20'``.
-        frames (int): The sequence length ``f``.
-
-    Returns:
-        str: The folder.
+    """The folder holding ``train_npy_data`` and ``test_npy_data``:
+    ``root`` itself (``Datasets/<DATASET>/<f>`` or a ``view_<v>`` folder
+    below it), or ``root/<f>``, or ``root/<DATASET>/<f>``.
 
     Raises:
-        ConversionError: If none of the candidates has ``train_npy_data``.
+        ConversionError: If none of them has ``train_npy_data``.
     """
     candidates = [
         root,
@@ -105,17 +97,8 @@ def find_data_root(root: str, dataset: str, frames: int) -> str:
 
 def subset_files(data_root: str, dataset: str, frames: int,
                  subset: Optional[str]) -> Dict[str, str]:
-    """Paths of the files of one subset.
-
-    Args:
-        data_root (str): The folder from :func:`find_data_root`.
-        dataset (str): The dataset name.
-        frames (int): The sequence length ``f``.
-        subset (str, optional): A test folder name, or None for training.
-
-    Returns:
-        dict[str, str]: ``x``, ``y``, ``z`` and ``frame_id``.
-    """
+    """The ``x``, ``y``, ``z`` and ``frame_id`` files of a test folder
+    ``subset``, or (None) of the training data."""
     if subset is None:
         folder, prefix = osp.join(data_root, TRAIN_DIR), 'source'
     else:
@@ -148,15 +131,8 @@ def _load_plain(path: str) -> np.ndarray:
 
 def read_axes(paths: Dict[str, str], frames: int,
               num_joints: int) -> np.ndarray:
-    """Read and stack the x/y/z files of one subset.
-
-    Args:
-        paths (dict[str, str]): ``x``, ``y`` and ``z`` file paths.
-        frames (int): The sequence length ``f``.
-        num_joints (int): The dataset's joint count ``J``.
-
-    Returns:
-        np.ndarray: float32 array of shape ``(N, f, J, 3)``.
+    """Read the ``x``, ``y`` and ``z`` files of one subset as float32
+    ``(N, f, J, 3)``.
 
     Raises:
         ConversionError: If the files differ in shape, are not ``(N * f,
@@ -213,7 +189,7 @@ def read_reid_subset(data_root: str,
                      subset: Optional[str],
                      role: str,
                      reorder_kgbd: bool = True) -> List[PoseRecord]:
-    """Read the samples of one subset (training or a test folder).
+    """Read the samples of one subset, in file order.
 
     Args:
         data_root (str): The folder from :func:`find_data_root`.
@@ -223,9 +199,6 @@ def read_reid_subset(data_root: str,
         role (str): ``'train'``, ``'probe'`` or ``'gallery'``.
         reorder_kgbd (bool): Map KGBD joints to the Kinect v1 order.
             Defaults to True.
-
-    Returns:
-        list[PoseRecord]: One record per sample, in file order.
 
     Raises:
         ConversionError: On missing or inconsistent files.
