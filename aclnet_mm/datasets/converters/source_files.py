@@ -11,15 +11,8 @@ from .errors import BadSampleError, ConversionError
 
 
 def list_files(root: str, suffix: str, recursive: bool = True) -> List[str]:
-    """List the files under ``root`` whose name ends with ``suffix``.
-
-    Args:
-        root (str): The folder to scan.
-        suffix (str): File name ending, e.g. ``'.json'``.
-        recursive (bool): Scan sub-folders too. Defaults to True.
-
-    Returns:
-        list[str]: Sorted paths (folders in sorted order).
+    """The files under ``root`` (``recursive``: and its sub-folders) whose
+    name ends with ``suffix``, sorted (folders in sorted order).
 
     Raises:
         ConversionError: If ``root`` is not a folder or holds no such file.
@@ -74,18 +67,9 @@ def load_trusted_pickle(path: str) -> object:
 
 def to_float_array(values: object, shape: Tuple[int, ...],
                    what: str) -> np.ndarray:
-    """Check a decoded JSON value is a list of numbers of a given shape.
-
-    Non-finite values pass here; :mod:`.assembly` checks them with the
-    other value checks.
-
-    Args:
-        values (object): The decoded JSON value.
-        shape (tuple[int]): The expected array shape.
-        what (str): Name of the value, for the message.
-
-    Returns:
-        np.ndarray: float64 array of shape ``shape``.
+    """A decoded JSON list of numbers as a float64 array of ``shape``
+    (flat or nested). Non-finite values pass here; :mod:`.assembly` checks
+    them with the other value checks.
 
     Raises:
         ValueError: With a message naming ``what`` and the problem.

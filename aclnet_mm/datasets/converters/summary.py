@@ -32,13 +32,11 @@ class ConversionResult:
         Returns:
             dict: ``samples``, ``frames`` (sum of ``total_frames``),
             ``min_frames``, ``max_frames``, ``persons`` (``{M: samples}``),
-            ``empty_frames`` (all-zero frames), ``labels`` (distinct labels
-            other than -1), ``splits`` (``{name: size}``), ``skipped`` and
-            ``skipped_by_kind``; with a ``subject_id`` field, ``subjects``
-            (``{split: distinct subjects}``); per field of
+            ``empty_frames`` (all-zero frames), ``labels`` (other than -1),
+            ``splits`` (sizes), ``skipped``, ``skipped_by_kind``; with
+            ``subject_id``, ``subjects`` (distinct, per split); per
             :data:`TALLIED_FIELDS` present, ``{value: samples}`` under its
-            plural (``conditions``, ``views``, ``roles``); then
-            :attr:`counts`.
+            plural; then :attr:`counts`.
         """
         annos = self.data['annotations']
         lengths = [a['total_frames'] for a in annos]
@@ -75,26 +73,16 @@ class ConversionResult:
 
 
 def count_empty_frames(keypoint: np.ndarray) -> int:
-    """Count the frames where every person's keypoints are zero.
-
-    Args:
-        keypoint (np.ndarray): Keypoints of shape ``(M, T, V, C)``.
-
-    Returns:
-        int: The number of all-zero frames.
-    """
+    """The number of frames of ``(M, T, V, C)`` keypoints where every
+    person's keypoints are zero."""
     return int((~keypoint.any(axis=(0, 2, 3))).sum())
 
 
 def format_summary(summary: Dict[str, object]) -> str:
-    """Render :meth:`ConversionResult.summary` as a few lines of text.
-
-    Returns:
-        str: e.g. ``'16 samples (16 labels), 1234 frames (40-300 per
-        sample), persons {1: 14, 2: 2}, 0 empty frames'``, then the
-        splits (and subjects), the tallies, the decision counts and the
-        skips, one line each.
-    """
+    """Render :meth:`ConversionResult.summary` as a few lines: e.g.
+    ``'16 samples (16 labels), 1234 frames (40-300 per sample), persons
+    {1: 14, 2: 2}, 0 empty frames'``, then the splits (and subjects), the
+    tallies, the decision counts and the skips, one line each."""
     s = dict(summary)
     lines = [
         f'{s.pop("samples")} samples ({s.pop("labels")} labels), '

@@ -77,33 +77,30 @@ def parse_ntu_name(name: str) -> Dict[str, int]:
 
 
 class _LineReader:
-    """Hand out the non-blank lines of a text file as number lists."""
+    """Hand out the non-blank lines of a text file as numbers."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         try:
             with open(path, encoding='ascii') as f:
-                self.lines = f.read().splitlines()
+                lines = f.read().splitlines()
         except UnicodeDecodeError as err:
             raise BadSampleError(path, f'not a text file ({err.reason})')
-        self.pos = 0
-
-    def _next(self, what: str) -> Tuple[int, List[str]]:
-        while self.pos < len(self.lines):
-            self.pos += 1
-            fields = self.lines[self.pos - 1].split()
-            if fields:
-                return self.pos, fields
-        raise BadSampleError(
-            self.path,
-            f'file ends early (truncated?): expected {what}',
-            line=len(self.lines) + 1)
+        self.lines = [(n, line.split())
+                      for n, line in enumerate(lines, 1) if line.strip()]
+        self.end, self.pos = len(lines) + 1, 0
 
     def numbers(self, what: str, count: int = 1,
                 cast: type = int) -> Tuple[int, List[str], list]:
         """The next line as ``count`` numbers: its number, fields, values.
         """
-        lineno, fields = self._next(what)
+        if self.pos == len(self.lines):
+            raise BadSampleError(
+                self.path,
+                f'file ends early (truncated?): expected {what}',
+                line=self.end)
+        lineno, fields = self.lines[self.pos]
+        self.pos += 1
         if len(fields) != count:
             raise BadSampleError(
                 self.path,
@@ -120,24 +117,17 @@ class _LineReader:
                 line=lineno) from None
 
     def check_end(self, num_frames: int, count_line: int) -> None:
-        while self.pos < len(self.lines):
-            self.pos += 1
-            if self.lines[self.pos - 1].strip():
-                raise BadSampleError(
-                    self.path,
-                    f'unexpected data after the last of the {num_frames} '
-                    f'frames announced on line {count_line}',
-                    line=self.pos)
+        if self.pos < len(self.lines):
+            raise BadSampleError(
+                self.path,
+                f'unexpected data after the last of the {num_frames} '
+                f'frames announced on line {count_line}',
+                line=self.lines[self.pos][0])
 
 
 def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
-    """Parse a ``.skeleton`` file.
-
-    Args:
-        path (str): The file.
-
-    Messages number frames, bodies and joints from 1, as the NTU
-    documentation does.
+    """Parse a ``.skeleton`` file. Messages number frames, bodies and joints
+    from 1, as the NTU documentation does.
 
     Returns:
         list[list[tuple[str, np.ndarray]]]: Per frame, the bodies as
@@ -149,7 +139,7 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
             field or trailing data, naming the line.
     """
     reader = _LineReader(path)
-    if not any(line.strip() for line in reader.lines):
+    if not reader.lines:
         raise BadSampleError(
             path, 'empty sequence: the file is empty', kind='empty')
     count_line, _, (num_frames, ) = reader.numbers('the frame count')
