@@ -20,15 +20,8 @@ from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
 from .errors import BadSampleError, ConversionError
 from .identifiers import FolderNameParser, IdRanges, label_by_subject
 from .labels import LabelResolver
-from .readers import coco_json, kinetics_json, ntu_skeleton
-from .readers.coco_json import read_coco_record
-from .readers.gaitgraph_csv import read_gaitgraph_csv
-from .readers.kinetics_json import IMG_SHAPE as KINETICS_IMG_SHAPE
-from .readers.kinetics_json import read_kinetics_record
-from .readers.ntu_skeleton import read_ntu_record
-from .readers.opengait_pkl import opengait_files, read_opengait_record
-from .readers.reid_npy import (DATASET_JOINTS, DEFAULT_PROBE, PROBE_GALLERY,
-                               find_data_root, read_reid_subset)
+from .readers import (coco_json, gaitgraph_csv, kinetics_json, ntu_skeleton,
+                      opengait_pkl, reid_npy)
 from .record import PoseRecord
 from .source_files import list_files
 from .splits import ntu_splits, read_splits_file, resolve_splits, split_name
@@ -64,8 +57,7 @@ def convert_ntu(raw_dir: str,
                 dataset: str = 'ntu60',
                 mode: str = '3d',
                 max_person: int = 2,
-                skip_bad: bool = False,
-                files: Optional[Sequence[str]] = None) -> ConversionResult:
+                skip_bad: bool = False) -> ConversionResult:
     """Convert a folder (not searched recursively) of NTU ``.skeleton`` files.
 
     Labels are the action numbers minus one; the splits are the official
@@ -76,8 +68,6 @@ def convert_ntu(raw_dir: str,
         dataset (str): ``'ntu60'`` or ``'ntu120'``. Defaults to ``'ntu60'``.
         mode (str): ``'3d'`` or ``'2d'`` (:mod:`.readers.ntu_skeleton`).
             Defaults to ``'3d'``.
-        files (Sequence[str], optional): Only these paths instead of every
-            ``.skeleton`` file in ``raw_dir``. Defaults to None.
     """
     if dataset not in NTU_NUM_CLASSES:
         raise ConversionError(f'dataset must be one of '
@@ -88,7 +78,7 @@ def convert_ntu(raw_dir: str,
     num_classes = NTU_NUM_CLASSES[dataset]
 
     def read(path: str) -> PoseRecord:
-        record = read_ntu_record(path, mode, max_person)
+        record = ntu_skeleton.read_ntu_record(path, mode, max_person)
         action = record.ids['action']
         if not 1 <= action <= num_classes:
             raise BadSampleError(
@@ -98,12 +88,12 @@ def convert_ntu(raw_dir: str,
         record.label = action - 1
         return record
 
-    if files is None:
-        files = list_files(raw_dir, '.skeleton', recursive=False)
     policy = BadInputPolicy(skip_bad)
     checks = RecordChecks(ntu_skeleton.NUM_JOINTS, 3 if mode == '3d' else 2,
                           max_person)
-    records = collect_records(files, read, checks, policy)
+    records = collect_records(
+        list_files(raw_dir, '.skeleton', recursive=False), read, checks,
+        policy)
     return finish(records, ntu_splits([r.name for r in records], dataset),
                   policy)
 
@@ -111,7 +101,7 @@ def convert_ntu(raw_dir: str,
 def convert_kinetics_json(json_dir: str,
                           label_map_file: Optional[str] = None,
                           max_person: int = 2,
-                          img_shape: Sequence[int] = KINETICS_IMG_SHAPE,
+                          img_shape: Sequence[int] = kinetics_json.IMG_SHAPE,
                           split: Optional[str] = None,
                           skip_bad: bool = False) -> ConversionResult:
     """Convert a folder (searched recursively) of Kinetics-Skeleton JSON.
@@ -134,7 +124,8 @@ def convert_kinetics_json(json_dir: str,
     ]
 
     def read(path: str) -> Optional[PoseRecord]:
-        record = read_kinetics_record(path, max_person, img_shape)
+        record = kinetics_json.read_kinetics_record(path, max_person,
+                                                    img_shape)
         if record is not None:
             record.label = resolve_label(path, record.ids)
         return record
@@ -175,7 +166,7 @@ def convert_coco_json(pose_dir: str,
 
     def read(path: str) -> PoseRecord:
         label = resolve_label(path)
-        record = read_coco_record(path, max_person, shape)
+        record = coco_json.read_coco_record(path, max_person, shape)
         record.label = label
         return record
 
@@ -285,13 +276,14 @@ def convert_gait(src: str,
         sources = [src]
 
         def read(path):
-            return read_gaitgraph_csv(path, img_shape)
+            return gaitgraph_csv.read_gaitgraph_csv(path, img_shape)
     elif fmt == 'opengait-pkl':
-        folders = dict(opengait_files(src))
+        folders = dict(opengait_pkl.opengait_files(src))
         sources = list(folders)
 
         def read(path):
-            return read_opengait_record(path, folders[path], img_shape)
+            return opengait_pkl.read_opengait_record(path, folders[path],
+                                                     img_shape)
     else:
         parser = FolderNameParser(pattern, seq_start)
         groups = parser.scan(src)
@@ -300,7 +292,7 @@ def convert_gait(src: str,
 
         def read(path):
             fields = parser.ids(path, groups[path])
-            record = read_coco_record(path, 1, img_shape)
+            record = coco_json.read_coco_record(path, 1, img_shape)
             record.fields = fields
             return record
 
@@ -335,28 +327,29 @@ def convert_reid_npy(root: str,
         reorder_kgbd (bool): Map KGBD joints to the Kinect v1 order.
             Defaults to True.
     """
-    if dataset not in DATASET_JOINTS:
+    if dataset not in reid_npy.DATASET_JOINTS:
         raise ConversionError(f'unknown dataset {dataset!r}; choose one of '
-                              f'{sorted(DATASET_JOINTS)}')
+                              f'{sorted(reid_npy.DATASET_JOINTS)}')
     if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
         raise ConversionError(f'frames must be a positive int, got '
                               f'{frames!r}')
-    probe = DEFAULT_PROBE[dataset] if probe is None else probe
+    probe = reid_npy.DEFAULT_PROBE[dataset] if probe is None else probe
+    pairs = reid_npy.PROBE_GALLERY[dataset]
     if gallery is None:
-        if probe not in PROBE_GALLERY[dataset]:
+        if probe not in pairs:
             raise ConversionError(
                 f'{dataset} has no probe subset {probe!r}; choose one of '
-                f'{sorted(PROBE_GALLERY[dataset])} or name the gallery')
-        gallery = PROBE_GALLERY[dataset][probe]
+                f'{sorted(pairs)} or name the gallery')
+        gallery = pairs[probe]
     if probe == gallery:
         raise ConversionError(f'probe and gallery are both {probe!r}')
-    data_root = find_data_root(root, dataset, frames)
+    data_root = reid_npy.find_data_root(root, dataset, frames)
     subsets = dict(train=None, probe=probe, gallery=gallery)
     policy = BadInputPolicy(skip_bad)
     records = collect_records(
-        subsets.items(), lambda item: read_reid_subset(
+        subsets.items(), lambda item: reid_npy.read_reid_subset(
             data_root, dataset, frames, item[1], item[0], reorder_kgbd),
-        RecordChecks(DATASET_JOINTS[dataset], 3, 1), policy)
+        RecordChecks(reid_npy.DATASET_JOINTS[dataset], 3, 1), policy)
     label_by_subject(records, lambda r: r.fields['role'] == 'train')
     split: Dict[str, List[str]] = dict(train=[], test=[], probe=[], gallery=[])
     for record in records:
