@@ -14,16 +14,14 @@ pickle with one function (:func:`finish`)::
 A run that cannot go on at all (no input, a bad option, a bad split file)
 raises :class:`~.errors.ConversionError`.
 """
-import logging
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 import numpy as np
-from mmengine.logging import print_log
 
 from ..sample_checks import check_pose_sample
-from .errors import BadSampleError, ConversionError
+from .errors import BadSampleError, ConversionError, warn
 from .record import PoseRecord
 from .summary import ConversionResult
 
@@ -64,11 +62,8 @@ class BadInputPolicy:
         for err in self.skipped:
             first.setdefault(err.kind, err)
         for kind, count in self.by_kind().items():
-            print_log(
-                f'--skip-bad: skipped {count} {kind} sample(s), e.g. '
-                f'{first[kind]}',
-                logger='current',
-                level=logging.WARNING)
+            warn(f'--skip-bad: skipped {count} {kind} sample(s), e.g. '
+                 f'{first[kind]}')
 
 
 @dataclass
@@ -152,8 +147,7 @@ def _first_bad_value(record: PoseRecord) -> str:
     return ''
 
 
-def collect_records(sources: Iterable,
-                    read: Callable[[object], ReadResult],
+def collect_records(sources: Iterable, read: Callable[[object], ReadResult],
                     checks: RecordChecks,
                     policy: BadInputPolicy) -> List[PoseRecord]:
     """Read every source, check every record, apply the policy.

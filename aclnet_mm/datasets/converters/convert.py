@@ -10,14 +10,11 @@ content, the skips and the decision counts) and raises
 :class:`~.errors.ConversionError` on bad options or when no sample is left,
 :class:`~.errors.BadSampleError` on the first bad sample.
 """
-import logging
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
-from mmengine.logging import print_log
-
 from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
-from .errors import BadSampleError, ConversionError
+from .errors import BadSampleError, ConversionError, warn
 from .identifiers import FolderNameParser, IdRanges, label_by_subject
 from .labels import LabelResolver
 from .readers import (coco_json, gaitgraph_csv, kinetics_json, ntu_skeleton,
@@ -202,12 +199,9 @@ def split_by_subject(records: List[PoseRecord], train: IdRanges,
         else:
             dropped.append(record.name)
     if dropped:
-        print_log(
-            f'dropped {len(dropped)} sequences whose subject is in neither '
-            f'train ({train.text}) nor test ({test.text}), e.g. '
-            f'{dropped[0]}',
-            logger='current',
-            level=logging.WARNING)
+        warn(f'dropped {len(dropped)} sequences whose subject is in neither '
+             f'train ({train.text}) nor test ({test.text}), e.g. '
+             f'{dropped[0]}')
     if not kept:
         raise ConversionError(f'no sequence has a subject in train '
                               f'({train.text}) or test ({test.text})')
@@ -219,10 +213,7 @@ def split_by_subject(records: List[PoseRecord], train: IdRanges,
         split['train' if record.label >= 0 else 'test'].append(record.name)
     for name, names in split.items():
         if not names:
-            print_log(
-                f'split {name!r} is empty',
-                logger='current',
-                level=logging.WARNING)
+            warn(f'split {name!r} is empty')
     return kept, split, len(dropped)
 
 

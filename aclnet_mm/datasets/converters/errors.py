@@ -1,5 +1,14 @@
-"""The two ways a conversion fails: one bad sample, or the whole run."""
+"""The two ways a conversion fails (one bad sample, or the whole run), and
+the one way it reports what it leaves out (a warning)."""
+import logging
 from typing import Optional
+
+from mmengine.logging import print_log
+
+
+def warn(message: str) -> None:
+    """Log ``message`` as a warning on MMEngine's current logger."""
+    print_log(message, logger='current', level=logging.WARNING)
 
 
 class ConversionError(ValueError):

@@ -3,14 +3,11 @@
 Readers and converters use these to turn what a source says about a
 sample (its name, its folders) into the fields and labels of the pickle.
 """
-import logging
 import os.path as osp
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from mmengine.logging import print_log
-
-from .errors import BadSampleError, ConversionError
+from .errors import BadSampleError, ConversionError, warn
 from .source_files import list_files
 
 #: File-name regexes of the folder format, by preset name.
@@ -69,8 +66,8 @@ def label_by_subject(records: Sequence, is_train: Callable) -> None:
     labels = {
         sid: label
         for label, sid in enumerate(
-            sort_ids(r.fields['subject_id']
-                     for r, t in zip(records, train) if t))
+            sort_ids(
+                r.fields['subject_id'] for r, t in zip(records, train) if t))
     }
     for record, t in zip(records, train):
         record.label = labels[record.fields['subject_id']] if t else -1
@@ -174,18 +171,16 @@ class FolderNameParser:
                 }
         self.unmatched = len(unmatched)
         if unmatched:
-            print_log(
-                f'{len(unmatched)} .json files do not match the pattern '
-                f'{self.pattern_text!r} and are ignored, e.g. {unmatched[0]}',
-                logger='current',
-                level=logging.WARNING)
+            warn(f'{len(unmatched)} .json files do not match the pattern '
+                 f'{self.pattern_text!r} and are ignored, e.g. {unmatched[0]}')
         if not found:
             raise ConversionError(f'no .json file in {root} matches the '
                                   f'pattern {self.pattern_text!r}')
         if self.seq_start is None:
-            self.seq_start = min((int(g['seq']) for g in found.values()
-                                  if g.get('seq', '').isdigit()),
-                                 default=1)
+            self.seq_start = min(
+                (int(g['seq'])
+                 for g in found.values() if g.get('seq', '').isdigit()),
+                default=1)
         return found
 
     def ids(self, path: str, groups: Dict[str, str]) -> Dict[str, str]:

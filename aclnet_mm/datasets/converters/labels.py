@@ -52,8 +52,9 @@ def _csv_lookup(labels_csv: str) -> Lookup:
     with open(labels_csv, encoding='utf-8', newline='') as f:
         for lineno, row in enumerate(csv.reader(f), 1):
             row = [x.strip() for x in row]
-            if not any(row) or (lineno == 1 and [x.lower() for x in row]
-                                == ['filename', 'label']):
+            if not any(row) or (lineno == 1
+                                and [x.lower()
+                                     for x in row] == ['filename', 'label']):
                 continue
             if len(row) != 2 or not all(row):
                 raise ConversionError(
@@ -113,8 +114,8 @@ def _table_lookup(table_file: str) -> Lookup:
     def lookup(path, ids):
         video_id = osp.splitext(osp.basename(path))[0]
         if video_id not in table:
-            raise _missing(
-                path, f'video {video_id!r} has no label in {table_file}')
+            raise _missing(path,
+                           f'video {video_id!r} has no label in {table_file}')
         return table[video_id]['label_index'], table_file
 
     return lookup
@@ -151,16 +152,16 @@ class LabelResolver:
     def from_label_files(cls,
                          labels_csv: Optional[str] = None,
                          label_pattern: Optional[str] = None,
-                         class_names: Optional[str] = None
-                         ) -> 'LabelResolver':
+                         class_names: Optional[str] = None) -> 'LabelResolver':
         """Labels from exactly one of a ``filename,label`` CSV and a
         file-name regex with a named group ``label`` (e.g.
         ``r'^(?P<label>\\d{3})_'``), names mapped by ``class_names``."""
         if (labels_csv is None) == (label_pattern is None):
             raise ConversionError(
                 'give exactly one of labels_csv and label_pattern')
-        lookup = (_csv_lookup(labels_csv) if labels_csv is not None else
-                  _pattern_lookup(label_pattern))
+        lookup = (
+            _csv_lookup(labels_csv)
+            if labels_csv is not None else _pattern_lookup(label_pattern))
         return cls(lookup, class_names)
 
     @classmethod

@@ -1,11 +1,8 @@
 """Splits: split files, NTU RGB+D's benchmarks, splits named by folders."""
-import logging
 import os.path as osp
 from typing import Dict, Iterable, List, Sequence
 
-from mmengine.logging import print_log
-
-from .errors import ConversionError
+from .errors import ConversionError, warn
 from .readers.ntu_skeleton import parse_ntu_name
 
 NTU60_XSUB_TRAIN = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28,
@@ -80,11 +77,8 @@ def resolve_splits(splits: Dict[str, List[str]],
                 raise ConversionError(
                     f'{source}: {name} (split {split}) is not an input file')
     if dropped:
-        print_log(
-            f'{source}: {len(dropped)} listed samples were skipped, e.g. '
-            f'{dropped[0]}',
-            logger='current',
-            level=logging.WARNING)
+        warn(f'{source}: {len(dropped)} listed samples were skipped, e.g. '
+             f'{dropped[0]}')
     return result
 
 

@@ -48,12 +48,13 @@ class ConversionResult:
             persons=dict(
                 sorted(Counter(a['keypoint'].shape[0]
                                for a in annos).items())),
-            empty_frames=sum(count_empty_frames(a['keypoint'])
-                             for a in annos),
+            empty_frames=sum(count_empty_frames(a['keypoint']) for a in annos),
             labels=len({a['label']
                         for a in annos} - {-1}),
-            splits={k: len(v)
-                    for k, v in self.data['split'].items()},
+            splits={
+                k: len(v)
+                for k, v in self.data['split'].items()
+            },
             skipped=len(self.skipped),
             skipped_by_kind=dict(
                 Counter(e.kind for e in self.skipped).most_common()))

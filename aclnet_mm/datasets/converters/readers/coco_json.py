@@ -113,7 +113,8 @@ def _detection(path: str, frame: int, where: str, det: object,
     except ValueError as err:
         joints = ' of x, y, score' if alphapose else ''
         raise BadSampleError(
-            path, f'{where}: {err} (COCO-17: {NUM_JOINTS} joints{joints})',
+            path,
+            f'{where}: {err} (COCO-17: {NUM_JOINTS} joints{joints})',
             frame=frame) from None
     score = _number(det.get('score' if alphapose else 'bbox_score'))
     return Detection(
@@ -142,8 +143,9 @@ def read_pose_json(path: str,
     obj = load_json(path) if content is None else content
     if isinstance(obj, dict) and isinstance(obj.get('instance_info'), list):
         obj = obj['instance_info']
-    elif not isinstance(obj, list) or (obj and not (isinstance(
-            obj[0], dict) and ({'image_id', 'instances'} & set(obj[0])))):
+    elif not isinstance(obj, list) or (
+            obj and not (isinstance(obj[0], dict) and
+                         ({'image_id', 'instances'} & set(obj[0])))):
         raise BadSampleError(
             path, 'unknown layout: expected an AlphaPose list of detections '
             'with "image_id", or MMPose frames with "instances"')

@@ -124,15 +124,16 @@ def read_gaitgraph_csv(path: str, img_shape: Tuple[int, int]
                 except ValueError as err:
                     results.append(
                         BadSampleError(
-                            path, f'sequence {"-".join(key)}: {err}',
+                            path,
+                            f'sequence {"-".join(key)}: {err}',
                             line=reader.line_num))
                     bad.add(key)
                     sequences.pop(key, None)
                     continue
                 score = float(values[2::3].sum()) / NUM_JOINTS
                 frames = sequences.setdefault(key, {})
-                frames.setdefault(int(match.group('frame')),
-                                  []).append((score, values))
+                frames.setdefault(int(match.group('frame')), []).append(
+                    (score, values))
         except (csv.Error, UnicodeDecodeError) as err:
             raise BadSampleError(
                 path, f'unreadable CSV: {err}', line=reader.line_num) from None

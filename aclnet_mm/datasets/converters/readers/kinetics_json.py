@@ -47,9 +47,8 @@ def is_label_table(obj: object) -> bool:
         isinstance(v, dict) and 'label_index' in v for v in obj.values()))
 
 
-def _frame_persons(path: str, index: int, people: object,
-                   max_person: int) -> List[Tuple[float, np.ndarray,
-                                                  np.ndarray]]:
+def _frame_persons(path: str, index: int, people: object, max_person: int
+                   ) -> List[Tuple[float, np.ndarray, np.ndarray]]:
     """The best ``max_person`` persons of one frame, by mean joint score."""
     if not isinstance(people, list):
         raise BadSampleError(path, 'no "skeleton" list', frame=index)
@@ -58,10 +57,10 @@ def _frame_persons(path: str, index: int, people: object,
         try:
             if not isinstance(person, dict):
                 raise ValueError('is not an object')
-            pose = to_float_array(person.get('pose'), (NUM_JOINTS, 2),
-                                  '"pose"')
-            score = to_float_array(person.get('score'), (NUM_JOINTS, ),
-                                   '"score"')
+            pose = to_float_array(
+                person.get('pose'), (NUM_JOINTS, 2), '"pose"')
+            score = to_float_array(
+                person.get('score'), (NUM_JOINTS, ), '"score"')
         except ValueError as err:
             raise BadSampleError(
                 path, f'person {p}: {err} (OpenPose-18: {NUM_JOINTS} joints '
@@ -139,5 +138,4 @@ def read_kinetics_record(path: str,
         keypoint=keypoint,
         keypoint_score=keypoint_score,
         img_shape=tuple(img_shape),
-        ids=dict(
-            label_index=clip.get('label_index'), label=clip.get('label')))
+        ids=dict(label_index=clip.get('label_index'), label=clip.get('label')))

@@ -86,11 +86,13 @@ class _LineReader:
                 lines = f.read().splitlines()
         except UnicodeDecodeError as err:
             raise BadSampleError(path, f'not a text file ({err.reason})')
-        self.lines = [(n, line.split())
-                      for n, line in enumerate(lines, 1) if line.strip()]
+        self.lines = [(n, line.split()) for n, line in enumerate(lines, 1)
+                      if line.strip()]
         self.end, self.pos = len(lines) + 1, 0
 
-    def numbers(self, what: str, count: int = 1,
+    def numbers(self,
+                what: str,
+                count: int = 1,
                 cast: type = int) -> Tuple[int, List[str], list]:
         """The next line as ``count`` numbers: its number, fields, values.
         """
@@ -103,8 +105,7 @@ class _LineReader:
         self.pos += 1
         if len(fields) != count:
             raise BadSampleError(
-                self.path,
-                f'expected {what} ({count} '
+                self.path, f'expected {what} ({count} '
                 f'{"integer" if cast is int else "number"}(s)), got '
                 f'{len(fields)} field(s)',
                 line=lineno)
@@ -147,8 +148,8 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
         raise BadSampleError(path, 'negative frame count', line=count_line)
     frames = []
     for t in range(1, num_frames + 1):
-        lineno, _, (num_bodies, ) = reader.numbers(
-            f'the body count of frame {t}')
+        lineno, _, (
+            num_bodies, ) = reader.numbers(f'the body count of frame {t}')
         if num_bodies < 0:
             raise BadSampleError(path, 'negative body count', line=lineno)
         bodies = []
@@ -156,8 +157,8 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
             where = f'body {b} of frame {t}'
             _, info, _ = reader.numbers(f'the body fields of {where}',
                                         NUM_BODY_FIELDS, float)
-            lineno, _, (num_joints, ) = reader.numbers(
-                f'the joint count of {where}')
+            lineno, _, (
+                num_joints, ) = reader.numbers(f'the joint count of {where}')
             if num_joints != NUM_JOINTS:
                 raise BadSampleError(
                     path,
@@ -166,8 +167,7 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
                     kind='joints')
             joints = [
                 reader.numbers(f'joint {j} of {where}', NUM_JOINT_FIELDS,
-                               float)[2]
-                for j in range(1, NUM_JOINTS + 1)
+                               float)[2] for j in range(1, NUM_JOINTS + 1)
             ]
             bodies.append((info[0], np.array(joints, dtype=np.float64)))
         frames.append(bodies)
