@@ -122,17 +122,8 @@ class GaitRank1Metric(RetrievalMetric):
 
     def compute_retrieval(self, embeddings: np.ndarray,
                           columns: Dict[str, np.ndarray]) -> Dict[str, float]:
-        """Rank-1 accuracy (%) per probe set and their mean.
-
-        Args:
-            embeddings (np.ndarray): ``(N, D)``.
-            columns (dict[str, np.ndarray]): ``subject_id``, ``condition``
-                and ``view``, each ``(N, )``.
-
-        Returns:
-            dict[str, float]: ``{<probe set>: rank-1, ..., 'mean': ...}``
-            in percent.
-        """
+        """``{<probe set>: rank-1 (%), ..., 'mean': ...}``; logs the
+        per-view tables."""
         ids, views = columns[IDENTITY_KEY], columns['view']
         all_views = np.unique(views)
         metrics = {}

@@ -84,17 +84,8 @@ class ReIDRetrievalMetric(RetrievalMetric):
 
     def compute_retrieval(self, embeddings: np.ndarray,
                           columns: Dict[str, np.ndarray]) -> Dict[str, float]:
-        """CMC points, mAP and the unmatched-probe count per setting.
-
-        Args:
-            embeddings (np.ndarray): ``(N, D)``.
-            columns (dict[str, np.ndarray]): The collected metainfo, each
-                ``(N, )``.
-
-        Returns:
-            dict[str, float]: ``<name>/R<k>``, ``<name>/mAP`` (percent) and
-            ``<name>/unmatched_probes`` for every setting.
-        """
+        """``<name>/R<k>``, ``<name>/mAP`` (percent) and
+        ``<name>/unmatched_probes`` for every setting."""
         ids = columns[IDENTITY_KEY]
         metrics = {}
         for name, setting in self.settings.items():

@@ -31,12 +31,8 @@ _MULTI_VALUE_TYPES = (tuple, list, set, frozenset)
 
 
 def check_selector(selector: Mapping, where: str) -> None:
-    """Raise ``ValueError`` unless ``selector`` is a non-empty dict.
-
-    Args:
-        selector (Mapping): The selector to check.
-        where (str): Where it comes from, for the message.
-    """
+    """Raise ``ValueError`` (naming ``where``) unless ``selector`` is a
+    non-empty dict whose value collections are not empty."""
     if not isinstance(selector, Mapping) or not selector:
         raise ValueError(f'{where} must be a non-empty dict field -> value '
                          f'(or tuple of values), got {selector!r}')
@@ -46,76 +42,10 @@ def check_selector(selector: Mapping, where: str) -> None:
                              '(empty collection of values)')
 
 
-def collect_sample(sample: Mapping, fields: Sequence[str],
-                   metric_name: str) -> dict:
-    """Keep a sample's embedding (as numpy) and the metainfo ``fields``.
-
-    Args:
-        sample (Mapping): One data sample as the evaluator passes it
-            (``ActionDataSample.to_dict()``).
-        fields (Sequence[str]): Metainfo keys to keep.
-        metric_name (str): Name of the calling metric, for messages.
-
-    Returns:
-        dict: ``embedding`` (np.ndarray, shape ``(D, )``) and ``fields``.
-    """
-    missing = [k for k in (EMBEDDING_KEY, *fields) if k not in sample]
-    if missing:
-        hint = ''
-        if EMBEDDING_KEY in missing:
-            hint += (f' The {EMBEDDING_KEY!r} field is written by a head '
-                     'such as ACLEmbeddingHead.')
-        if set(missing) - {EMBEDDING_KEY}:
-            hint += (' Metainfo reaches the metric only if the pipeline '
-                     'keeps it, e.g. PackActionInputs(meta_keys='
-                     f'{tuple(fields)!r}).')
-        raise ValueError(f'{metric_name} needs the fields {missing} in '
-                         f'every data sample; got keys '
-                         f'{sorted(sample)}.{hint}')
-    embedding = sample[EMBEDDING_KEY]
-    if isinstance(embedding, torch.Tensor):
-        embedding = embedding.detach().cpu().numpy()
-    embedding = np.asarray(embedding)
-    if embedding.ndim != 1:
-        raise ValueError(f'{metric_name} expects one embedding of shape '
-                         f'(D, ) per sample, got shape {embedding.shape}')
-    collected = {k: sample[k] for k in fields}
-    collected[EMBEDDING_KEY] = embedding
-    return collected
-
-
-def stack_results(results: List[dict], fields: Sequence[str]
-                  ) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
-    """Stack the collected samples.
-
-    Args:
-        results (list[dict]): The outputs of :func:`collect_sample`.
-        fields (Sequence[str]): Metainfo keys to stack.
-
-    Returns:
-        tuple[np.ndarray, dict]: Embeddings, shape ``(N, D)``, and
-        ``field -> np.ndarray (N, )``.
-    """
-    if not results:
-        raise ValueError('no samples were collected: the evaluated dataset '
-                         'is empty')
-    embeddings = np.stack([r[EMBEDDING_KEY] for r in results])
-    columns = {k: np.array([r[k] for r in results]) for k in fields}
-    return embeddings, columns
-
-
 def select(columns: Mapping[str, np.ndarray], selector: Mapping,
            where: str) -> np.ndarray:
-    """Boolean mask of the samples matched by ``selector``.
-
-    Args:
-        columns (Mapping[str, np.ndarray]): ``field -> values (N, )``.
-        selector (Mapping): The selector (see the module docstring).
-        where (str): Where the selector comes from, for messages.
-
-    Returns:
-        np.ndarray: Bool mask, shape ``(N, )``.
-    """
+    """Bool mask ``(N, )`` of the samples matched by ``selector``, given
+    the metainfo ``columns`` (``field -> values (N, )``)."""
     num_samples = len(next(iter(columns.values())))
     mask = np.ones(num_samples, dtype=bool)
     for field, wanted in selector.items():
@@ -127,41 +57,6 @@ def select(columns: Mapping[str, np.ndarray], selector: Mapping,
         mask &= np.array([value in wanted for value in columns[field]],
                          dtype=bool)
     return mask
-
-
-def split_probe_gallery(columns: Mapping[str, np.ndarray], probe: Mapping,
-                        gallery: Mapping,
-                        name: str) -> Tuple[np.ndarray, np.ndarray]:
-    """Probe and gallery masks of one setting, checked for overlap.
-
-    A sample in both sets would retrieve itself at distance 0, so overlap
-    is an error; an empty side is logged as a warning.
-
-    Args:
-        columns (Mapping[str, np.ndarray]): ``field -> values (N, )``.
-        probe (Mapping): Probe selector.
-        gallery (Mapping): Gallery selector.
-        name (str): Name of the setting, for messages.
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: Probe and gallery masks, ``(N, )``.
-    """
-    in_probe = select(columns, probe, f'{name} probe selector')
-    in_gallery = select(columns, gallery, f'{name} gallery selector')
-    overlap = int(np.sum(in_probe & in_gallery))
-    if overlap:
-        raise ValueError(f'{name}: {overlap} samples are selected as both '
-                         f'probe ({probe!r}) and gallery ({gallery!r}); '
-                         'make the selectors disjoint')
-    for side, mask, selector in (('probe', in_probe, probe),
-                                 ('gallery', in_gallery, gallery)):
-        if not mask.any():
-            print_log(
-                f'{name}: none of the {len(mask)} samples is selected as '
-                f'{side} by {selector!r}.',
-                logger='current',
-                level=logging.WARNING)
-    return in_probe, in_gallery
 
 
 class RetrievalMetric(BaseMetric):
@@ -191,24 +86,53 @@ class RetrievalMetric(BaseMetric):
         self.fields = tuple(fields)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Keep each sample's embedding and :attr:`fields` on CPU.
+        """Keep each sample's embedding ``(D, )`` (as numpy) and
+        :attr:`fields`.
 
         Note:
             Appends one dict per sample to ``self.results``.
 
         Args:
             data_batch: The batch from the dataloader (unused).
-            data_samples (Sequence[dict]): Model outputs as dicts, each
-                with ``embedding`` ``(D, )`` and the :attr:`fields`.
+            data_samples (Sequence[dict]): Model outputs as dicts
+                (``ActionDataSample.to_dict()``).
         """
+        name = type(self).__name__
         for sample in data_samples:
-            self.results.append(
-                collect_sample(sample, self.fields,
-                               type(self).__name__))
+            missing = [
+                k for k in (EMBEDDING_KEY, *self.fields) if k not in sample
+            ]
+            if missing:
+                hint = ''
+                if EMBEDDING_KEY in missing:
+                    hint += (f' The {EMBEDDING_KEY!r} field is written by a '
+                             'head such as ACLEmbeddingHead.')
+                if set(missing) - {EMBEDDING_KEY}:
+                    hint += (' Metainfo reaches the metric only if the '
+                             'pipeline keeps it, e.g. PackActionInputs('
+                             f'meta_keys={self.fields!r}).')
+                raise ValueError(f'{name} needs the fields {missing} in '
+                                 f'every data sample; got keys '
+                                 f'{sorted(sample)}.{hint}')
+            embedding = sample[EMBEDDING_KEY]
+            if isinstance(embedding, torch.Tensor):
+                embedding = embedding.detach().cpu().numpy()
+            embedding = np.asarray(embedding)
+            if embedding.ndim != 1:
+                raise ValueError(f'{name} expects one embedding of shape '
+                                 f'(D, ) per sample, got shape '
+                                 f'{embedding.shape}')
+            collected = {k: sample[k] for k in self.fields}
+            collected[EMBEDDING_KEY] = embedding
+            self.results.append(collected)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         """Stack the collected samples of all ranks and score them."""
-        embeddings, columns = stack_results(results, self.fields)
+        if not results:
+            raise ValueError('no samples were collected: the evaluated '
+                             'dataset is empty')
+        embeddings = np.stack([r[EMBEDDING_KEY] for r in results])
+        columns = {k: np.array([r[k] for r in results]) for k in self.fields}
         return self.compute_retrieval(embeddings, columns)
 
     def compute_retrieval(self, embeddings: np.ndarray,
@@ -219,12 +143,29 @@ class RetrievalMetric(BaseMetric):
 
     def probe_gallery(self, embeddings: np.ndarray,
                       columns: Mapping[str, np.ndarray], probe: Mapping,
-                      gallery: Mapping, name: str
-                      ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Masks ``(N, )`` of one setting and the probe-gallery distances
-        ``(P, G)`` (see :func:`split_probe_gallery`)."""
-        in_probe, in_gallery = split_probe_gallery(columns, probe, gallery,
-                                                   name)
+                      gallery: Mapping,
+                      name: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Probe and gallery masks ``(N, )`` of one setting and their
+        distances ``(P, G)``.
+
+        A sample in both sets would retrieve itself at distance 0, so
+        overlap is an error; an empty side is logged as a warning.
+        """
+        in_probe = select(columns, probe, f'{name} probe selector')
+        in_gallery = select(columns, gallery, f'{name} gallery selector')
+        overlap = int(np.sum(in_probe & in_gallery))
+        if overlap:
+            raise ValueError(f'{name}: {overlap} samples are selected as '
+                             f'both probe ({probe!r}) and gallery '
+                             f'({gallery!r}); make the selectors disjoint')
+        for side, mask, selector in (('probe', in_probe, probe),
+                                     ('gallery', in_gallery, gallery)):
+            if not mask.any():
+                print_log(
+                    f'{name}: none of the {len(mask)} samples is selected '
+                    f'as {side} by {selector!r}.',
+                    logger='current',
+                    level=logging.WARNING)
         dist = pairwise_distance(embeddings[in_probe], embeddings[in_gallery],
                                  self.metric)
         return in_probe, in_gallery, dist
