@@ -178,9 +178,3 @@ class SkeletonLayout:
         for left, right in self.require('flip_pairs', user):
             order[left], order[right] = right, left
         return tuple(order)
-
-    def graph_dict(self) -> Dict:
-        """``dict(num_node, inward, center)``, as MMAction2's ``Graph``
-        takes a custom layout."""
-        return dict(
-            num_node=self.num_node, inward=self.inward, center=self.center)
