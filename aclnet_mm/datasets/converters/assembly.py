@@ -1,19 +1,6 @@
-"""The one assembly step of every converter: read, check, label, split.
-
-Readers turn sources into :class:`~.record.PoseRecord` s. Here every
-converter then applies the same checks to each record
+"""What every converter does with its readers' records: the same checks
 (:class:`RecordChecks`), the same bad-input policy
-(:class:`BadInputPolicy`: stop at the first bad sample, or with
-``skip_bad`` skip it and warn once per kind with a count), and builds the
-pickle with one function (:func:`finish`)::
-
-    dict(split=dict(name=[frame_dir, ...]),
-         annotations=[dict(frame_dir=str, label=int, total_frames=int,
-                           keypoint=float32 (M, T, V, C), ...), ...])
-
-A run that cannot go on at all (no input, a bad option, a bad split file)
-raises :class:`~.errors.ConversionError`.
-"""
+(:class:`BadInputPolicy`) and the same pickle (:func:`finish`)."""
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
@@ -24,9 +11,6 @@ from ..sample_checks import check_pose_sample
 from .errors import BadSampleError, ConversionError, warn
 from .record import PoseRecord
 from .summary import ConversionResult
-
-Splits = Dict[str, List[str]]
-"""Sample names per split, as in the ``split`` entry of the pickle."""
 
 ReadResult = Union[None, PoseRecord, BadSampleError,
                    Sequence[Union[PoseRecord, BadSampleError]]]
@@ -58,12 +42,9 @@ class BadInputPolicy:
 
     def warn(self) -> None:
         """Log one warning per kind: its count and the first example."""
-        first: Dict[str, BadSampleError] = {}
-        for err in self.skipped:
-            first.setdefault(err.kind, err)
         for kind, count in self.by_kind().items():
-            warn(f'--skip-bad: skipped {count} {kind} sample(s), e.g. '
-                 f'{first[kind]}')
+            first = next(e for e in self.skipped if e.kind == kind)
+            warn(f'--skip-bad: skipped {count} {kind} sample(s), e.g. {first}')
 
 
 @dataclass
@@ -76,11 +57,8 @@ class RecordChecks:
         max_person (int, optional): Most persons ``M``. Defaults to None.
         image_margin (float, optional): Check that coordinates lie
             within ``img_shape`` widened by this fraction on every side:
-            0.5 accepts ``[-0.5 w, 1.5 w] x [-0.5 h, 1.5 h]``. For formats
-            with normalised coordinates (Kinetics-Skeleton), where a value
-            far outside ``[0, 1]`` means corrupt or mis-scaled data; pose
-            estimators do place joints slightly outside the frame (ST-GCN's
-            own Kinetics clips reach 1.10). None: no check. Defaults to
+            0.5 accepts ``[-0.5 w, 1.5 w] x [-0.5 h, 1.5 h]`` (for
+            Kinetics-Skeleton, see its reader). None: no check. Defaults to
             None.
     """
 
@@ -137,13 +115,9 @@ class RecordChecks:
 def _first_bad_value(record: PoseRecord) -> str:
     """`` (first at person m, frame t, joint v)`` for a non-finite value."""
     for array in (record.keypoint, record.keypoint_score):
-        if array is None:
-            continue
-        bad = ~np.isfinite(array)
-        if bad.any():
-            index = np.argwhere(bad)[0]
-            return (f' (first at person {index[0]}, frame index {index[1]},'
-                    f' joint {index[2]})')
+        if array is not None and not np.isfinite(array).all():
+            m, t, v = np.argwhere(~np.isfinite(array))[0][:3]
+            return f' (first at person {m}, frame index {t}, joint {v})'
     return ''
 
 
@@ -203,7 +177,7 @@ def collect_records(sources: Iterable, read: Callable[[object], ReadResult],
 
 
 def finish(records: Sequence[PoseRecord],
-           split: Splits,
+           split: Dict[str, List[str]],
            policy: BadInputPolicy,
            counts: Optional[Dict[str, int]] = None) -> ConversionResult:
     """Warn about the skips (once per kind) and build the pickle.

@@ -46,10 +46,8 @@ def run_conversion(convert: Callable[..., ConversionResult],
     start = time.perf_counter()
     try:
         check_output(args.out, args.overwrite)  # before hours of work
-        options = {
-            k: v
-            for k, v in vars(args).items() if k not in ('out', 'overwrite')
-        }
+        options = dict(vars(args))
+        del options['out'], options['overwrite']
         result = convert(**options)
         write_pickle(result.data, args.out, args.overwrite)
     except BadSampleError as err:

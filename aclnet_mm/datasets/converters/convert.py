@@ -1,6 +1,4 @@
-"""The converters: each is its readers, its label and split rule, and the
-shared assembly (:mod:`.assembly`). ``tools/data/*_to_pkl.py`` are their
-command lines.
+"""The five converters: readers, a label and split rule, the assembly.
 
 Arguments every converter shares: ``skip_bad`` (skip bad samples, one
 warning per kind, instead of stopping at the first; default False),
@@ -10,7 +8,6 @@ content, the skips and the decision counts) and raises
 :class:`~.errors.ConversionError` on bad options or when no sample is left,
 :class:`~.errors.BadSampleError` on the first bad sample.
 """
-import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
@@ -26,12 +23,6 @@ from .summary import ConversionResult
 
 #: Classes of the NTU RGB+D datasets.
 NTU_NUM_CLASSES = {'ntu60': 60, 'ntu120': 120}
-
-#: ``(h, w)`` of the CASIA-B videos (320x240).
-CASIA_B_IMG_SHAPE = (240, 320)
-
-#: ``(h, w)`` of the PsyMo videos (1920x1080).
-PSYMO_IMG_SHAPE = (1080, 1920)
 
 #: The CASIA-B split (OpenGait's ``CASIA-B.json``): train 001-074, test
 #: 075-124.
@@ -113,12 +104,8 @@ def convert_kinetics_json(json_dir: str,
             Defaults to None.
     """
     _check_options(max_person, img_shape)
-    img_shape = tuple(img_shape)
     resolve_label = LabelResolver.from_kinetics_map(label_map_file)
-    paths = [
-        p for p in list_files(json_dir, '.json') if label_map_file is None
-        or osp.abspath(p) != osp.abspath(label_map_file)
-    ]
+    paths = list_files(json_dir, '.json')  # a label table reads as None
 
     def read(path: str) -> Optional[PoseRecord]:
         record = kinetics_json.read_kinetics_record(path, max_person,
@@ -159,11 +146,10 @@ def convert_coco_json(pose_dir: str,
                                                    class_names)
     splits = read_splits_file(splits_file) if splits_file else None
     paths = list_files(pose_dir, '.json')
-    shape = None if img_shape is None else tuple(img_shape)
 
     def read(path: str) -> PoseRecord:
         label = resolve_label(path)
-        record = coco_json.read_coco_record(path, max_person, shape)
+        record = coco_json.read_coco_record(path, max_person, img_shape)
         record.label = label
         return record
 
@@ -255,7 +241,8 @@ def convert_gait(src: str,
         raise ConversionError(
             'the folder format needs a pattern; the others take none')
     if img_shape is None:
-        img_shape = PSYMO_IMG_SHAPE if fmt == 'folder' else CASIA_B_IMG_SHAPE
+        # the videos of PsyMo (1920x1080) and CASIA-B (320x240)
+        img_shape = (1080, 1920) if fmt == 'folder' else (240, 320)
     _check_options(1, img_shape)
     img_shape = tuple(int(x) for x in img_shape)
     train, test = IdRanges(train_subjects), IdRanges(test_subjects)
@@ -324,8 +311,8 @@ def convert_reid_npy(root: str,
     if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
         raise ConversionError(f'frames must be a positive int, got '
                               f'{frames!r}')
-    probe = reid_npy.DEFAULT_PROBE[dataset] if probe is None else probe
     pairs = reid_npy.PROBE_GALLERY[dataset]
+    probe = next(iter(pairs)) if probe is None else probe
     if gallery is None:
         if probe not in pairs:
             raise ConversionError(

@@ -38,8 +38,6 @@ class BadSampleError(ValueError):
                  kind: str = 'unreadable') -> None:
         self.path = path
         self.reason = reason
-        self.line = line
-        self.frame = frame
         self.kind = kind
         where = str(path)
         if line is not None:

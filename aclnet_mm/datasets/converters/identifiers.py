@@ -1,11 +1,7 @@
-"""Identifiers in names: subject / view IDs, ID ranges, file-name patterns.
-
-Readers and converters use these to turn what a source says about a
-sample (its name, its folders) into the fields and labels of the pickle.
-"""
+"""Identifiers in names: subject / view IDs, ID ranges, file-name patterns."""
 import os.path as osp
 import re
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .errors import BadSampleError, ConversionError, warn
 from .source_files import list_files
@@ -41,19 +37,10 @@ def gait_fields(subject: str, condition: str, view: str) -> Dict[str, str]:
         view=normalize_id(view))
 
 
-def sort_ids(ids: Iterable[str]) -> List[str]:
-    """Distinct IDs, sorted numerically when all are integers, else as
-    strings."""
-    unique = sorted(set(ids))
-    if all(i.lstrip('-').isdigit() for i in unique):
-        return sorted(unique, key=int)
-    return unique
-
-
 def label_by_subject(records: Sequence, is_train: Callable) -> None:
     """The rule for gait and re-ID, labelling ``records`` in place: the
     subjects (``subject_id``) of the records where ``is_train`` holds get
-    labels ``0..K-1`` in :func:`sort_ids` order; the others get ``-1``.
+    labels ``0..K-1`` in numeric (else string) order; the others ``-1``.
 
     Examples:
         >>> from types import SimpleNamespace as R
@@ -63,12 +50,10 @@ def label_by_subject(records: Sequence, is_train: Callable) -> None:
         [1, 0, -1]
     """
     train = [is_train(r) for r in records]
-    labels = {
-        sid: label
-        for label, sid in enumerate(
-            sort_ids(
-                r.fields['subject_id'] for r, t in zip(records, train) if t))
-    }
+    ids = sorted({r.fields['subject_id'] for r, t in zip(records, train) if t})
+    if all(i.lstrip('-').isdigit() for i in ids):
+        ids.sort(key=int)
+    labels = {sid: label for label, sid in enumerate(ids)}
     for record, t in zip(records, train):
         record.label = labels[record.fields['subject_id']] if t else -1
 
@@ -109,9 +94,6 @@ class IdRanges:
         """Whether some ID is in both ``self`` and ``other``."""
         return any(a <= d and c <= b for a, b in self.ranges
                    for c, d in other.ranges)
-
-    def __repr__(self) -> str:
-        return f'{self.__class__.__name__}({self.text!r})'
 
 
 class FolderNameParser:
@@ -198,7 +180,7 @@ class FolderNameParser:
         condition = groups['condition']
         if 'seq' in groups:
             seq = groups['seq']
-            start = 1 if self.seq_start is None else self.seq_start
+            start = self.seq_start  # set by scan()
             if not seq.isdigit() or int(seq) < start:
                 raise BadSampleError(
                     path, f'seq {seq!r} is not an integer >= seq_start '

@@ -1,13 +1,5 @@
-"""Labels from label files: one resolver for every converter that takes
-them (COCO-17 JSON, Kinetics-Skeleton).
-
-A :class:`LabelResolver` finds each sample's raw label in one place (a
-``filename,label`` CSV row, a file-name regex, ST-GCN's ``{video_id:
-{"label_index": int}}`` table, or a field the reader took from the sample)
-and turns it into a class index the same way every time: an integer, or
-an all-digit string, is the index; any other string is looked up in the
-class names (one per line, a name's label is its line index).
-"""
+"""Labels from label files: one resolver for the COCO-17 JSON and
+Kinetics-Skeleton converters."""
 import csv
 import json
 import os.path as osp
@@ -52,9 +44,8 @@ def _csv_lookup(labels_csv: str) -> Lookup:
     with open(labels_csv, encoding='utf-8', newline='') as f:
         for lineno, row in enumerate(csv.reader(f), 1):
             row = [x.strip() for x in row]
-            if not any(row) or (lineno == 1
-                                and [x.lower()
-                                     for x in row] == ['filename', 'label']):
+            header = lineno == 1 and ','.join(row).lower() == 'filename,label'
+            if not any(row) or header:
                 continue
             if len(row) != 2 or not all(row):
                 raise ConversionError(
@@ -127,11 +118,14 @@ def _field_lookup(key: str) -> Lookup:
 
 
 class LabelResolver:
-    """Give each sample its label: find the raw label, then map it.
+    """Give each sample its label: find the raw label (a CSV row, a
+    file-name regex, a label table, a field of the sample), then map it the
+    same way every time: an integer, or an all-digit string, is the index;
+    any other string is looked up in the class names.
 
     Args:
-        lookup (Lookup): Where the raw label is (see the module notes and
-            the ``from_*`` constructors).
+        lookup (Lookup): Where the raw label is (see the ``from_*``
+            constructors).
         class_names (str, optional): File of class names, one per line;
             None accepts integer labels only. Defaults to None.
     """
@@ -141,12 +135,10 @@ class LabelResolver:
                  class_names: Optional[str] = None) -> None:
         self.lookup = lookup
         self.class_file = class_names
-        self.names = None
-        if class_names is not None:
-            self.names = {
-                n: i
-                for i, n in enumerate(load_class_names(class_names))
-            }
+        self.names = None if class_names is None else {
+            n: i
+            for i, n in enumerate(load_class_names(class_names))
+        }
 
     @classmethod
     def from_label_files(cls,

@@ -64,7 +64,8 @@ def resolve_splits(splits: Dict[str, List[str]],
     for record in records:
         lookup[record.name] = lookup[osp.basename(record.source)] = \
             record.name
-    gone = {n for p in skipped for n in (osp.basename(p), _stem(p))}
+    names = [osp.basename(p) for p in skipped]
+    gone = set(names) | {osp.splitext(n)[0] for n in names}
     result: Dict[str, List[str]] = {split: [] for split in splits}
     dropped = []
     for split, names in splits.items():
@@ -80,10 +81,6 @@ def resolve_splits(splits: Dict[str, List[str]],
         warn(f'{source}: {len(dropped)} listed samples were skipped, e.g. '
              f'{dropped[0]}')
     return result
-
-
-def _stem(path: str) -> str:
-    return osp.splitext(osp.basename(path))[0]
 
 
 def ntu_splits(frame_dirs: Sequence[str],

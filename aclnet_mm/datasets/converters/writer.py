@@ -1,12 +1,6 @@
-"""The one safe way converters write their output pickle.
-
-Refuses to replace an existing file unless asked (``overwrite``), and
-never writes through a symlink or onto a directory, device or pipe. The
-pickle goes to a temporary file in the target folder that is renamed into
-place, so the output is either complete or absent (or its old content).
-Every ``OSError`` (read-only folder, full disk, missing permission)
-becomes one :class:`OutputError` naming the path.
-"""
+"""The one safe way converters write their output pickle: never through a
+symlink or onto a non-regular file, an existing file only with
+``overwrite``, atomically (a temporary file renamed into place)."""
 import errno
 import os
 import os.path as osp

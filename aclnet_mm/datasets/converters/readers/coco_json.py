@@ -16,40 +16,26 @@ JSON file per sequence. Two layouts are read (detected from the content):
 
 Decisions:
 
-- Frames are ordered by their number. The sequence runs from the first to
-  the last frame with a detection (the formats cannot tell leading or
-  trailing frames without a person from frames outside the video); frames
-  missing in between are zeros.
-- If every detection has a track ID and no ID repeats within a frame, the
-  ``max_person`` tracks with the largest summed detection score are kept,
-  one slot per track. Otherwise persons are ranked per frame by detection
-  score (``score``/``bbox_score``, else the mean keypoint score), slot 0
-  being the best of each frame. ``M`` is the number of slots used.
+- The sequence runs from the first to the last frame with a detection
+  (the formats cannot tell leading or trailing frames without a person
+  from frames outside the video). Persons go into slots by track ID or by
+  detection score (``score``/``bbox_score``, else the mean keypoint
+  score), with the gaps and counts of
+  :func:`~aclnet_mm.datasets.converters.record.stack_detections`.
 - A sequence without any detection is an empty sample.
-- ``counts``: ``missing_frames`` (zero-filled gaps), ``multi_person_frames``
-  (frames with several detections) and ``multi_person_sequences``.
 """
 import os.path as osp
 import re
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 from ....layouts.coco import COCO
 from ..errors import BadSampleError
-from ..record import PoseRecord
+from ..record import Detection, PoseRecord, stack_detections
 from ..source_files import load_json, to_float_array
 
 NUM_JOINTS = COCO.num_node
-
-
-class Detection(NamedTuple):
-    """One person in one frame."""
-
-    score: float
-    track_id: Optional[int]
-    keypoint: np.ndarray  # (17, 2)
-    keypoint_score: np.ndarray  # (17, )
 
 
 def _number(value: object) -> Optional[float]:
@@ -69,13 +55,11 @@ def _track_id(value: object) -> Optional[int]:
 
 
 def frame_number(image_id: object) -> int:
-    """Read the frame number of an AlphaPose ``image_id``.
+    """Read the frame number of an AlphaPose ``image_id``: the last integer
+    in the name (without folder and extension).
 
     Args:
         image_id (object): e.g. ``'12.jpg'``, ``'frame_000012.png'`` or 12.
-
-    Returns:
-        int: The last integer in the name (without folder and extension).
 
     Raises:
         ValueError: If there is no integer.
@@ -123,23 +107,8 @@ def _detection(path: str, frame: int, where: str, det: object,
         keypoint_score)
 
 
-def read_pose_json(path: str,
-                   content: object = None) -> Dict[int, List[Detection]]:
-    """Read an AlphaPose or MMPose JSON file.
-
-    Args:
-        path (str): The file.
-        content (object, optional): Its decoded JSON, if the caller has
-            it already; None reads ``path``. Defaults to None.
-
-    Returns:
-        dict[int, list[Detection]]: Detections per frame number (frames
-        listed without detection map to an empty list).
-
-    Raises:
-        BadSampleError: On invalid JSON, an unknown layout, a missing or
-            non-numeric field or a wrong joint count.
-    """
+def _read_pose_json(path: str, content: object) -> Dict[int, List[Detection]]:
+    """Detections per frame number (``[]`` for a frame listed empty)."""
     obj = load_json(path) if content is None else content
     if isinstance(obj, dict) and isinstance(obj.get('instance_info'), list):
         obj = obj['instance_info']
@@ -180,15 +149,6 @@ def read_pose_json(path: str,
     return frames
 
 
-def _tracked(frames: Dict[int, List[Detection]]) -> bool:
-    """Whether every detection has a track ID, unique within its frame."""
-    for dets in frames.values():
-        ids = [d.track_id for d in dets]
-        if None in ids or len(set(ids)) != len(ids):
-            return False
-    return True
-
-
 def read_coco_record(path: str,
                      max_person: int = 2,
                      img_shape: Optional[Tuple[int, int]] = None,
@@ -209,51 +169,19 @@ def read_coco_record(path: str,
         ``(M, T, 17, 2)`` in pixels, ``keypoint_score`` ``(M, T, 17)``.
 
     Raises:
-        BadSampleError: See :func:`read_pose_json`; also for a sequence
-            without any detection.
+        BadSampleError: On invalid JSON, an unknown layout, a missing or
+            non-numeric field, a wrong joint count or no detection.
     """
-    detections = read_pose_json(path, content)
+    detections = _read_pose_json(path, content)
     frames = {t: dets for t, dets in detections.items() if dets}
     if not frames:
         raise BadSampleError(
             path, 'empty sequence: no detection', kind='empty')
-    first, last = min(frames), max(frames)
-    num_frames = last - first + 1
-    slots: Dict[int, List[Optional[Detection]]] = {}
-    if _tracked(frames):
-        totals: Dict[int, float] = {}
-        for dets in frames.values():
-            for det in dets:
-                totals[det.track_id] = totals.get(det.track_id, 0.) + det.score
-        # Equal totals: the smaller track ID comes first.
-        kept = sorted(sorted(totals), key=lambda k: -totals[k])[:max_person]
-        slot_of = {track: m for m, track in enumerate(kept)}
-        for t, dets in frames.items():
-            slots[t] = [None] * len(kept)
-            for det in dets:
-                if det.track_id in slot_of:
-                    slots[t][slot_of[det.track_id]] = det
-        num_person = len(kept)
-    else:
-        for t, dets in frames.items():
-            slots[t] = sorted(dets, key=lambda d: -d.score)[:max_person]
-        num_person = max(len(dets) for dets in slots.values())
-    keypoint = np.zeros((num_person, num_frames, NUM_JOINTS, 2),
-                        dtype=np.float32)
-    keypoint_score = np.zeros(keypoint.shape[:3], dtype=np.float32)
-    for t, dets in slots.items():
-        for m, det in enumerate(dets):
-            if det is not None:
-                keypoint[m, t - first] = det.keypoint
-                keypoint_score[m, t - first] = det.keypoint_score
-    num_multi = sum(len(dets) > 1 for dets in frames.values())
+    keypoint, keypoint_score, counts = stack_detections(frames, max_person)
     return PoseRecord(
         name=osp.splitext(osp.basename(path))[0],
         source=path,
         keypoint=keypoint,
         keypoint_score=keypoint_score,
         img_shape=None if img_shape is None else tuple(img_shape),
-        counts=dict(
-            missing_frames=num_frames - len(frames),
-            multi_person_frames=num_multi,
-            multi_person_sequences=int(num_multi > 0)))
+        counts=counts)

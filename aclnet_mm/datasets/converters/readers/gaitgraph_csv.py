@@ -24,7 +24,7 @@ import numpy as np
 from ....layouts.coco import COCO_JOINT_NAMES
 from ..errors import BadSampleError, ConversionError
 from ..identifiers import gait_fields
-from ..record import PoseRecord
+from ..record import Detection, PoseRecord, stack_detections
 
 NUM_JOINTS = len(COCO_JOINT_NAMES)
 
@@ -35,8 +35,6 @@ GAITGRAPH_CSV_HEADER = ('image_name', ) + tuple(f'{name}_{c}'
 
 _NAME = re.compile(r'(?:^|/)(?P<subject>\d+)-(?P<condition>[a-z]+)-'
                    r'(?P<seq>\d+)-(?P<view>\d+)/(?P<frame>\d+)\.[A-Za-z]+$')
-
-Sequence = Dict[int, List[Tuple[float, np.ndarray]]]
 
 
 def _check_header(path: str, header: Optional[List[str]]) -> None:
@@ -55,25 +53,8 @@ def _row_values(row: List[str]) -> np.ndarray:
     if len(row) != len(GAITGRAPH_CSV_HEADER):
         raise ValueError(f'{len(row) - 1} values, expected '
                          f'{3 * NUM_JOINTS} (17 x (x, y, conf))')
-    return np.array([float(v) for v in row[1:]], dtype=np.float32)
-
-
-def _stack_best(frames: Sequence) -> Tuple[np.ndarray, Dict[str, int]]:
-    """Keep the best detection of each frame and zero-fill the gaps.
-
-    Returns:
-        tuple: ``(1, T, 17, 3)`` of (x, y, conf) and the counts.
-    """
-    first, last = min(frames), max(frames)
-    values = np.zeros((1, last - first + 1, NUM_JOINTS, 3), np.float32)
-    for t, dets in frames.items():
-        # max keeps the first of equal scores
-        values[0, t - first] = max(dets, key=lambda d: d[0])[1].reshape(-1, 3)
-    num_multi = sum(len(dets) > 1 for dets in frames.values())
-    return values, dict(
-        missing_frames=values.shape[1] - len(frames),
-        multi_person_frames=num_multi,
-        multi_person_sequences=int(num_multi > 0))
+    return np.array([float(v) for v in row[1:]],
+                    dtype=np.float32).reshape(NUM_JOINTS, 3)
 
 
 def read_gaitgraph_csv(path: str, img_shape: Tuple[int, int]
@@ -96,7 +77,7 @@ def read_gaitgraph_csv(path: str, img_shape: Tuple[int, int]
     """
     if not osp.isfile(path):
         raise ConversionError(f'{path} is not a file')
-    sequences: Dict[Tuple[str, str, str], Sequence] = {}
+    sequences: Dict[Tuple[str, str, str], Dict[int, list]] = {}
     bad = set()
     results: List[Union[PoseRecord, BadSampleError]] = []
     with open(path, encoding='utf-8', newline='') as f:
@@ -130,22 +111,22 @@ def read_gaitgraph_csv(path: str, img_shape: Tuple[int, int]
                     bad.add(key)
                     sequences.pop(key, None)
                     continue
-                score = float(values[2::3].sum()) / NUM_JOINTS
+                score = float(values[:, 2].sum()) / NUM_JOINTS
                 frames = sequences.setdefault(key, {})
                 frames.setdefault(int(match.group('frame')), []).append(
-                    (score, values))
+                    Detection(score, None, values[:, :2], values[:, 2]))
         except (csv.Error, UnicodeDecodeError) as err:
             raise BadSampleError(
                 path, f'unreadable CSV: {err}', line=reader.line_num) from None
     for key in sorted(sequences):
-        values, counts = _stack_best(sequences[key])
+        keypoint, score, counts = stack_detections(sequences[key], 1)
         fields = gait_fields(*key)
         results.append(
             PoseRecord(
                 name='-'.join(fields.values()),
                 source=path,
-                keypoint=values[..., :2],
-                keypoint_score=values[..., 2],
+                keypoint=keypoint,
+                keypoint_score=score,
                 img_shape=tuple(img_shape),
                 fields=fields,
                 counts=counts))

@@ -10,8 +10,7 @@
 Poses are OpenPose-18 with ``x`` and ``y`` normalised to ``[0, 1]``; they
 are scaled to pixels with ``img_shape`` (default ``(256, 340)``, the
 340x256 frames of ST-GCN); the assembly rejects normalised coordinates
-outside ``[-0.5, 1.5]`` (estimators place joints slightly outside the
-frame, ST-GCN's clips up to 1.10; far outside means corrupt data). Decisions:
+outside ``[-0.5, 1.5]`` (ST-GCN's clips reach 1.10). Decisions:
 
 - ``frame_index`` is 1-based; frame ``i`` goes to index ``i - 1`` and
   ``total_frames`` is the largest ``frame_index`` (as ST-GCN's feeder).

@@ -53,14 +53,12 @@ _NAME_KEYS = ('setup', 'camera', 'performer', 'replication', 'action')
 
 
 def parse_ntu_name(name: str) -> Dict[str, int]:
-    """Read setup, camera, performer, replication and action from a name.
+    """Read setup, camera, performer, replication and action (1-based, as
+    in the name) from a name.
 
     Args:
         name (str): ``SsssCcccPpppRrrrAaaa`` with an optional folder and
             extension.
-
-    Returns:
-        dict[str, int]: The five numbers (1-based, as in the name).
 
     Raises:
         ValueError: If the name does not follow the pattern.
@@ -117,28 +115,10 @@ class _LineReader:
                 f'non-numeric field in {what}: {" ".join(fields)!r}',
                 line=lineno) from None
 
-    def check_end(self, num_frames: int, count_line: int) -> None:
-        if self.pos < len(self.lines):
-            raise BadSampleError(
-                self.path,
-                f'unexpected data after the last of the {num_frames} '
-                f'frames announced on line {count_line}',
-                line=self.lines[self.pos][0])
 
-
-def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
-    """Parse a ``.skeleton`` file. Messages number frames, bodies and joints
-    from 1, as the NTU documentation does.
-
-    Returns:
-        list[list[tuple[str, np.ndarray]]]: Per frame, the bodies as
-        ``(body_id, joints)`` with ``joints`` float64 of shape ``(25, 12)``
-        (the 12 joint columns of the file).
-
-    Raises:
-        BadSampleError: On a truncated file, a wrong count, a non-numeric
-            field or trailing data, naming the line.
-    """
+def _read_frames(path: str) -> List[List[Tuple[str, np.ndarray]]]:
+    """Per frame, ``(body_id, joints (25, 12) float64)`` of each body;
+    messages number frames, bodies and joints from 1, as NTU does."""
     reader = _LineReader(path)
     if not reader.lines:
         raise BadSampleError(
@@ -171,18 +151,19 @@ def read_ntu_skeleton(path: str) -> List[List[Tuple[str, np.ndarray]]]:
             ]
             bodies.append((info[0], np.array(joints, dtype=np.float64)))
         frames.append(bodies)
-    reader.check_end(num_frames, count_line)
+    if reader.pos < len(reader.lines):
+        raise BadSampleError(
+            path, f'unexpected data after the last of the {num_frames} '
+            f'frames announced on line {count_line}',
+            line=reader.lines[reader.pos][0])
     return frames
 
 
 def _track_bodies(
     frames: List[List[Tuple[str, np.ndarray]]]
 ) -> Dict[str, Dict[int, np.ndarray]]:
-    """Group joints by body ID: ``{body_id: {frame: joints}}``.
-
-    A body ID seen twice in one frame (not expected from the Kinect SDK)
-    gets its second copy tracked as ``'<id>#1'`` and so on.
-    """
+    """``{body_id: {frame: joints}}``; a body ID repeated within a frame
+    (not expected from the Kinect SDK) is tracked as ``'<id>#1'`` etc."""
     tracks: Dict[str, Dict[int, np.ndarray]] = {}
     for t, bodies in enumerate(frames):
         seen: Dict[str, int] = {}
@@ -220,7 +201,7 @@ def read_ntu_record(path: str,
         ids = parse_ntu_name(name)
     except ValueError as err:
         raise BadSampleError(path, str(err)) from None
-    frames = read_ntu_skeleton(path)
+    frames = _read_frames(path)
     if not frames:
         raise BadSampleError(
             path, 'empty sequence: 0 frames', line=1, kind='empty')

@@ -13,10 +13,8 @@ line of work (TranSG, SPC-MGR, SimMC, Hi-MPC), as written by TranSG's
             frame_id_<DATASET>_<f>.npy
 
 A sample is ``f`` consecutive skeletons: row ``i * f + t`` of an axis file
-is frame ``t`` of sample ``i``. The test subsets and the gallery of each
-probe follow TranSG's evaluation (``TranSG.py``): KS20 and KGBD have the
-subsets ``probe`` and ``gallery``; IAS-Lab has ``A`` and ``B`` and BIWI has
-``Walking`` and ``Still``, each of the two being the gallery of the other.
+is frame ``t`` of sample ``i``. The test subsets and each probe's gallery
+follow TranSG's evaluation (``TranSG.py``, :data:`PROBE_GALLERY`).
 
 Each sample becomes one record (``name`` ``'<role>_<index>'``,
 ``keypoint`` float32 ``(1, f, J, 3)``, x/y/z in the file's units) with the
@@ -35,11 +33,8 @@ Decisions:
   the ``kinect_v1`` layout; KS20 is Kinect v2 (the ``nturgb+d`` layout).
 - Coordinates are stored as read. TranSG subtracts joint 0 of every frame
   when loading; a pipeline can normalise instead.
-- Any inconsistency of the files (axis files of different shapes, a row
-  count that is not a multiple of ``f``, a joint count that is not the
-  dataset's, an ID file that does not match the samples) stops the run
-  with a :class:`~..errors.ConversionError` naming the files. Bad values of
-  one sample (NaN, inf) are the assembly's checks, per sample.
+- Inconsistent files stop the run (:class:`~..errors.ConversionError`);
+  bad values of one sample (NaN, inf) are the assembly's checks.
 """
 import os
 import os.path as osp
@@ -59,16 +54,13 @@ DATASET_JOINTS: Dict[str, int] = dict(
     IAS=KINECT_V1.num_node,
     BIWI=KINECT_V1.num_node)
 
-#: Test subsets: probe subset -> the gallery subset TranSG pairs with it.
+#: Test subsets: probe subset -> the gallery subset TranSG pairs with it;
+#: the first probe is the default.
 # yapf: disable
 PROBE_GALLERY: Dict[str, Dict[str, str]] = dict(
     KS20=dict(probe='gallery'), KGBD=dict(probe='gallery'),
     IAS=dict(A='B', B='A'), BIWI=dict(Walking='Still', Still='Walking'))
 # yapf: enable
-
-#: Probe subset used when none is given.
-DEFAULT_PROBE: Dict[str, str] = dict(
-    KS20='probe', KGBD='probe', IAS='A', BIWI='Walking')
 
 TRAIN_DIR = 'train_npy_data'
 TEST_DIR = 'test_npy_data'
@@ -93,23 +85,6 @@ def find_data_root(root: str, dataset: str, frames: int) -> str:
     raise ConversionError(f'no {TRAIN_DIR} folder in any of {candidates} '
                           f'(ROOT is Datasets/{dataset}/{frames}, '
                           f'Datasets/{dataset} or Datasets)')
-
-
-def subset_files(data_root: str, dataset: str, frames: int,
-                 subset: Optional[str]) -> Dict[str, str]:
-    """The ``x``, ``y``, ``z`` and ``frame_id`` files of a test folder
-    ``subset``, or (None) of the training data."""
-    if subset is None:
-        folder, prefix = osp.join(data_root, TRAIN_DIR), 'source'
-    else:
-        folder, prefix = osp.join(data_root, TEST_DIR, subset), 't_source'
-    tail = f'{dataset}_{frames}.npy'
-    paths = {
-        axis: osp.join(folder, f'{prefix}_{axis}_{tail}')
-        for axis in 'xyz'
-    }
-    paths['frame_id'] = osp.join(folder, f'frame_id_{tail}')
-    return paths
 
 
 def _load_plain(path: str) -> np.ndarray:
@@ -165,14 +140,8 @@ def read_axes(paths: Dict[str, str], frames: int,
     return stacked.reshape(rows // frames, frames, num_joints, 3)
 
 
-def read_subject_ids(paths: Dict[str, str], num_samples: int) -> List[str]:
-    """The person ID of every sample (``frame_id_*.npy``), as strings;
-    integral numbers lose their decimal part (``3.0`` -> ``'3'``).
-
-    Raises:
-        ConversionError: If the file is missing, not numeric, or its
-            length is not the number of samples.
-    """
+def _subject_ids(paths: Dict[str, str], num_samples: int) -> List[str]:
+    """The person IDs of ``frame_id_*.npy``, ``3.0`` written ``'3'``."""
     ids = _load_plain(paths['frame_id']).reshape(-1)
     if len(ids) != num_samples:
         raise ConversionError(f'{paths["frame_id"]} has {len(ids)} IDs but '
@@ -203,11 +172,17 @@ def read_reid_subset(data_root: str,
     Raises:
         ConversionError: On missing or inconsistent files.
     """
-    paths = subset_files(data_root, dataset, frames, subset)
+    if subset is None:
+        folder, prefix = osp.join(data_root, TRAIN_DIR), 'source'
+    else:
+        folder, prefix = osp.join(data_root, TEST_DIR, subset), 't_source'
+    tail = f'{dataset}_{frames}.npy'
+    paths = {a: osp.join(folder, f'{prefix}_{a}_{tail}') for a in 'xyz'}
+    paths['frame_id'] = osp.join(folder, f'frame_id_{tail}')
     keypoint = read_axes(paths, frames, DATASET_JOINTS[dataset])
     if dataset == 'KGBD' and reorder_kgbd:
         keypoint = keypoint[:, :, list(KGBD_TO_KINECT_V1)]
-    ids = read_subject_ids(paths, len(keypoint))
+    ids = _subject_ids(paths, len(keypoint))
     name = 'train' if subset is None else subset
     return [
         PoseRecord(
