@@ -70,29 +70,34 @@ class Detection(NamedTuple):
     keypoint_score: np.ndarray
 
 
-def stack_detections(frames: Dict[int, List[Detection]], max_person: int
-                     ) -> Tuple[np.ndarray, np.ndarray, Dict[str, int]]:
+def stack_detections(
+    frames: Dict[int, List[Detection]],
+    max_person: int,
+    span: Optional[Tuple[int, int]] = None
+) -> Tuple[np.ndarray, np.ndarray, Dict[str, int]]:
     """Stack the detections of a sequence into slots, one slot per person.
 
     The sequence runs from the first to the last frame number of
-    ``frames``; frames missing in between are zeros. If every detection
-    has a track ID and no ID repeats within a frame, the ``max_person``
-    tracks with the largest summed score are kept, one slot per track
-    (equal sums: the smaller ID first). Otherwise each frame's detections
-    are ranked by score (equal scores keep their order), slot 0 being the
-    best of each frame.
+    ``frames`` (or over ``span``); frames missing in between are zeros. If
+    every detection has a track ID and no ID repeats within a frame, the
+    ``max_person`` tracks with the largest summed score are kept, one slot
+    per track (equal sums: the smaller ID first). Otherwise each frame's
+    detections are ranked by score (equal scores keep their order), slot 0
+    being the best of each frame.
 
     Args:
         frames (dict[int, list[Detection]]): Non-empty detection lists per
             frame number.
         max_person (int): Slots kept.
+        span (tuple[int, int], optional): First and last frame number of
+            the sequence, when the format knows them. Defaults to None.
 
     Returns:
         tuple: Keypoints ``(M, T, V, C)`` and scores ``(M, T, V)``, float32,
         and the counts ``missing_frames`` (zero-filled gaps),
         ``multi_person_frames`` and ``multi_person_sequences``.
     """
-    first, last = min(frames), max(frames)
+    first, last = span or (min(frames), max(frames))
     num_frames = last - first + 1
     slots: Dict[int, List[Optional[Detection]]] = {}
     ids = [[d.track_id for d in dets] for dets in frames.values()]

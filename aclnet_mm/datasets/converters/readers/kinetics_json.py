@@ -15,9 +15,8 @@ outside ``[-0.5, 1.5]`` (ST-GCN's clips reach 1.10). Decisions:
 - ``frame_index`` is 1-based; frame ``i`` goes to index ``i - 1`` and
   ``total_frames`` is the largest ``frame_index`` (as ST-GCN's feeder).
   Missing frames and frames without a person are zeros.
-- Persons are ranked per frame by their mean joint score; the best
-  ``max_person`` are kept, slot 0 being the best of that frame (the format
-  has no track IDs). ``M`` is the largest number kept in any frame.
+- Persons are ranked per frame by their mean joint score (the format has
+  no track IDs) and stacked by :func:`~..record.stack_detections`.
 - A file with no person in any frame is an empty sample.
 - A label table (``{video_id: {"label_index": ...}}``, ST-GCN's
   ``kinetics_*_label.json``) is not a clip: the reader returns None.
@@ -26,12 +25,11 @@ import logging
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
-import numpy as np
 from mmengine.logging import print_log
 
 from ....layouts.openpose import OPENPOSE
 from ..errors import BadSampleError
-from ..record import PoseRecord
+from ..record import Detection, PoseRecord, stack_detections
 from ..source_files import load_json, to_float_array
 
 NUM_JOINTS = OPENPOSE.num_node
@@ -46,11 +44,12 @@ def is_label_table(obj: object) -> bool:
         isinstance(v, dict) and 'label_index' in v for v in obj.values()))
 
 
-def _frame_persons(path: str, index: int, people: object, max_person: int
-                   ) -> List[Tuple[float, np.ndarray, np.ndarray]]:
-    """The best ``max_person`` persons of one frame, by mean joint score."""
+def _frame_persons(path: str, index: int, people: object,
+                   img_shape: Tuple[int, int]) -> List[Detection]:
+    """The persons of one frame, in pixels, scored by mean joint score."""
     if not isinstance(people, list):
         raise BadSampleError(path, 'no "skeleton" list', frame=index)
+    h, w = img_shape
     persons = []
     for p, person in enumerate(people):
         try:
@@ -65,10 +64,9 @@ def _frame_persons(path: str, index: int, people: object, max_person: int
                 path, f'person {p}: {err} (OpenPose-18: {NUM_JOINTS} joints '
                 'of (x, y) and a score each)',
                 frame=index) from None
-        persons.append((score.mean(), pose, score))
-    # Stable sort: equal mean scores keep the file order.
-    persons.sort(key=lambda x: -x[0])
-    return persons[:max_person]
+        persons.append(
+            Detection(float(score.mean()), None, pose * (w, h), score))
+    return persons
 
 
 def read_kinetics_record(path: str,
@@ -115,26 +113,20 @@ def read_kinetics_record(path: str,
             raise BadSampleError(
                 path, 'frame_index appears twice', frame=index)
         frames[index] = _frame_persons(path, index, entry.get('skeleton'),
-                                       max_person)
-    num_frames = max(frames, default=0)
-    num_person = max((len(p) for p in frames.values()), default=0)
-    if num_person == 0:
+                                       img_shape)
+    detected = {t: persons for t, persons in frames.items() if persons}
+    if not detected:
         raise BadSampleError(
             path, f'empty sequence: no person in any of the {len(frames)} '
             'frames',
             kind='empty')
-    keypoint = np.zeros((num_person, num_frames, NUM_JOINTS, 2),
-                        dtype=np.float32)
-    keypoint_score = np.zeros(keypoint.shape[:3], dtype=np.float32)
-    h, w = img_shape
-    for index, persons in frames.items():
-        for m, (_, pose, score) in enumerate(persons):
-            keypoint[m, index - 1] = pose * (w, h)
-            keypoint_score[m, index - 1] = score
+    keypoint, keypoint_score, counts = stack_detections(
+        detected, max_person, span=(1, max(frames)))
     return PoseRecord(
         name=osp.splitext(osp.basename(path))[0],
         source=path,
         keypoint=keypoint,
         keypoint_score=keypoint_score,
         img_shape=tuple(img_shape),
-        ids=dict(label_index=clip.get('label_index'), label=clip.get('label')))
+        ids=dict(label_index=clip.get('label_index'), label=clip.get('label')),
+        counts=counts)
