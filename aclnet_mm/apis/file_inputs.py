@@ -136,14 +136,7 @@ def _read_reid(path: str) -> List[Dict]:
             '.npy')
         for axis in 'xyz'
     }
-    missing = [p for p in paths.values() if not osp.isfile(p)]
-    if missing:
-        raise SkeletonFileError(f'{path}: the re-ID triple lacks {missing}')
-    try:
-        num_joints = np.load(paths['x'], mmap_mode='r').shape[-1]
-    except (OSError, ValueError) as err:
-        raise SkeletonFileError(f'{path}: cannot be read as .npy ({err})')
-    keypoint = read_axes(paths, int(match['f']), int(num_joints))
+    keypoint = read_axes(paths, int(match['f']))
     stem = osp.basename(path)[:-len('.npy')]
     return [
         _record(f'{stem}_{i}', sample[None])

@@ -1,4 +1,5 @@
 """read_skeleton_file and SkeletonRecognizer.predict_file on each kind."""
+import os
 import pickle
 
 import numpy as np
@@ -128,3 +129,12 @@ def test_predict_file_wrong_layout_names_file_and_record(tmp_path):
     coco = write_alphapose_json(tmp_path / 'a.json', frames=7)
     ((name, pred), ) = rec.predict_file(coco)
     assert name == 'a' and len(pred.labels) == 3
+
+
+def test_reid_triple_missing_axis_names_the_file(tmp_path):
+    x_path, _ = write_reid_triple(str(tmp_path), samples=2, frames=6)
+    z_path = x_path.replace('_x_', '_z_')
+    os.remove(z_path)
+    with pytest.raises(SkeletonFileError) as err:
+        read_skeleton_file(x_path)
+    assert f'{z_path}: file not found' in str(err.value)

@@ -104,10 +104,11 @@ def _load_plain(path: str) -> np.ndarray:
                               f'({err})') from None
 
 
-def read_axes(paths: Dict[str, str], frames: int,
-              num_joints: int) -> np.ndarray:
+def read_axes(paths: Dict[str, str],
+              frames: int,
+              num_joints: Optional[int] = None) -> np.ndarray:
     """Read the ``x``, ``y`` and ``z`` files of one subset as float32
-    ``(N, f, J, 3)``.
+    ``(N, f, J, 3)``; ``num_joints`` None takes ``J`` from the files.
 
     Raises:
         ConversionError: If the files differ in shape, are not ``(N * f,
@@ -124,7 +125,11 @@ def read_axes(paths: Dict[str, str], frames: int,
         if array.dtype.kind not in 'fiu':
             raise ConversionError(f'{paths[axis]}: expected numbers, got '
                                   f'dtype {array.dtype}')
-    if len(shape) not in (2, 3) or shape[-1] != num_joints:
+    if len(shape) not in (2, 3):
+        raise ConversionError(f'{path}: shape {shape} is not (N * f, J)')
+    if num_joints is None:
+        num_joints = shape[-1]
+    elif shape[-1] != num_joints:
         raise ConversionError(
             f'{path}: shape {shape} is not (N * f, J) with J = '
             f'{num_joints} joints for this dataset (check --dataset)')
