@@ -190,7 +190,8 @@ def read_ntu_record(path: str,
     Returns:
         PoseRecord: ``keypoint`` float32 ``(M, T, 25, 3 | 2)`` (and in 2D
         ``keypoint_score`` ``(M, T, 25)``); ``ids`` are the five numbers of
-        the name; ``counts['empty_frames']``.
+        the name. Frames without a body are all zeros (the summary counts
+        them as ``empty_frames``).
 
     Raises:
         BadSampleError: On a bad name, a malformed file or an empty
