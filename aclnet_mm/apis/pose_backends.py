@@ -19,8 +19,13 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from aclnet_mm.layouts import get_layout
+
 #: Joints per layout a backend can produce.
-LAYOUT_JOINTS = {'coco': 17, 'nturgb+d': 25}
+LAYOUT_JOINTS = {
+    name: get_layout(name).num_node
+    for name in ('coco', 'nturgb+d')
+}
 
 # BlazePose's 33 landmarks (MediaPipe's PoseLandmark order): 0 nose,
 # 1-3 left eye inner/centre/outer, 4-6 right eye inner/centre/outer,
