@@ -6,9 +6,6 @@
 # Runs MMAction2's own tools/test.py with --launcher pytorch (e.g. add
 # --dump results.pkl). Same environment variables as tools/dist_train.sh.
 set -euo pipefail
-if [ $# -lt 3 ]; then
-    echo "usage: $0 CONFIG CHECKPOINT NUM_PROCS [test.py args...]" >&2
-    exit 2
-fi
 source "$(dirname "$0")/dist_launch.sh"
+usage_or_help 3 "$0 CONFIG CHECKPOINT NUM_PROCS [test.py args...]" "$@"
 launch "$3" test.py "$1" "$2" "${@:4}"

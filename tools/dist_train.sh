@@ -8,9 +8,6 @@
 # and PORT on every node. Without CUDA, the gloo backend is selected
 # (--cfg-options env_cfg.dist_cfg.backend=gloo, merged with yours).
 set -euo pipefail
-if [ $# -lt 2 ]; then
-    echo "usage: $0 CONFIG NUM_PROCS [train.py args...]" >&2
-    exit 2
-fi
 source "$(dirname "$0")/dist_launch.sh"
+usage_or_help 2 "$0 CONFIG NUM_PROCS [train.py args...]" "$@"
 launch "$2" train.py "$1" "${@:3}"
