@@ -185,54 +185,93 @@ _FRACTIONS = ('share', 'jaccard', 'fill', 'active')
 def plot_curves(records: List[Dict], title: str = 'Training'):
     """Loss terms, validation accuracy and the ``acl/*`` scalars.
 
+    Two rows: losses and validation accuracy; superclass sizes (with the
+    confusion mass counted per epoch as grey bars) and the fractions in
+    ``[0, 1]``, one strip per fraction so that equal values never hide
+    each other. Legends sit outside the data.
+
     Args:
         records (list[dict]): The lines of ``vis_data/scalars.json``.
+        title (str): The figure's title.
     """
     def series(key):
         pts = [(r['step'], r[key]) for r in records if key in r]
         return tuple(zip(*pts)) if pts else ((), ())
 
-    fig = _figure(17, 4.2)
-    losses, acc, fractions, counts = fig.subplots(1, 4)
+    def legend_below(ax, ncol):
+        if ax.lines:
+            ax.legend(fontsize=8, loc='upper center', ncol=ncol,
+                      bbox_to_anchor=(0.5, -0.16), frameon=False)
+
+    keys = sorted({k for r in records for k in r if k.startswith('acl/')})
+    fraction_keys = [
+        k for k in keys if k[4:] != 'active_classes' and any(
+            f in k[4:] for f in _FRACTIONS)
+    ]
+    count_keys = [
+        k for k in keys
+        if k not in fraction_keys and k[4:] != 'confusion_mass_epoch'
+    ]
+    fig = _figure(12, 8.5)
+    outer = fig.add_gridspec(2, 2)
+    losses = fig.add_subplot(outer[0, 0])
+    acc = fig.add_subplot(outer[0, 1])
+    counts = fig.add_subplot(outer[1, 0])
     for key in ('loss', 'loss_cls', 'loss_inter', 'loss_intra'):
         x, y = series(key)
         if x:
-            losses.plot(x, y, label=key, linewidth=1)
+            losses.plot(x, y, label=key, linewidth=1.2)
     losses.set_xlabel('iteration')
     losses.set_title('losses')
-    losses.legend(fontsize=8)
-    for key in sorted({k for r in records for k in r if k.startswith('acc/')}):
-        x, y = series(key)
-        acc.plot(x, y, marker='o', markersize=3, label=key, linewidth=1)
+    legend_below(losses, 4)
+    # equal curves (top1 = mean1, min = mean = max) stay visible: each has
+    # its own open marker and dash
+    def styled(ax, keys, strip=0):
+        styles = [('v', ':'), ('o', '-'), ('^', '--'), ('s', '-.')]
+        for i, key in enumerate(keys):
+            x, y = series(key)
+            marker, dash = styles[i % len(styles)]
+            ax.plot(x, y, marker=marker, linestyle=dash, markersize=5,
+                    fillstyle='none', label=key[strip:], linewidth=1.2)
+
+    styled(acc,
+           sorted({k for r in records for k in r if k.startswith('acc/')}))
     acc.set_xlabel('epoch')
     acc.set_title('validation accuracy')
-    if acc.lines:
-        acc.legend(fontsize=8)
-    keys = sorted({k for r in records for k in r if k.startswith('acl/')})
-    mass = None
-    for key in keys:
-        x, y = series(key)
-        name = key[4:]
-        if name == 'active_classes' or not any(f in name
-                                               for f in _FRACTIONS):
-            if name == 'confusion_mass_epoch':
-                mass = (x, y)
-                continue
-            counts.plot(x, y, marker='.', label=name, linewidth=1)
-        else:
-            fractions.plot(x, y, marker='.', label=name, linewidth=1)
-    if mass is not None:
+    legend_below(acc, 3)
+    styled(counts, count_keys, strip=4)
+    x, y = series('acl/confusion_mass_epoch')
+    if x:
         twin = counts.twinx()
-        twin.bar(mass[0], mass[1], width=max(1, (max(mass[0]) or 1) / 60),
-                 color='0.8', zorder=0, label='confusion mass (epoch)')
-        twin.set_ylabel('confusions counted in the epoch')
+        twin.bar(x, y, width=max(1, (max(x) or 1) / 60), color='0.85',
+                 zorder=0)
+        twin.set_ylabel('confusions counted in the epoch (grey bars)',
+                        fontsize=8)
         counts.set_zorder(twin.get_zorder() + 1)
         counts.patch.set_visible(False)
-    for ax, name in ((fractions, 'acl/* fractions'),
-                     (counts, 'acl/* superclass sizes')):
-        ax.set_xlabel('iteration (end of epoch)')
-        ax.set_title(name)
-        if ax.lines:
-            ax.legend(fontsize=7)
+    counts.set_xlabel('iteration (end of epoch)')
+    counts.set_title('acl/* superclass sizes')
+    legend_below(counts, 2)
+    if fraction_keys:
+        strips = outer[1, 1].subgridspec(len(fraction_keys), 1, hspace=0.08)
+        first = None
+        for i, key in enumerate(fraction_keys):
+            ax = fig.add_subplot(strips[i], sharex=first)
+            first = first or ax
+            x, y = series(key)
+            ax.plot(x, y, marker='.', linewidth=1.2, color=f'C{i}')
+            ax.set_ylim(-0.15, 1.15)
+            ax.set_yticks([0, 1])
+            ax.tick_params(labelsize=7)
+            ax.text(0.01, 0.5, key[4:], transform=ax.transAxes, fontsize=8,
+                    va='center', ha='left',
+                    bbox=dict(facecolor='white', edgecolor='none',
+                              alpha=0.8, pad=1))
+            if i == 0:
+                ax.set_title('acl/* fractions (0 to 1, one strip each)')
+            if i < len(fraction_keys) - 1:
+                ax.tick_params(labelbottom=False)
+            else:
+                ax.set_xlabel('iteration (end of epoch)')
     fig.suptitle(title)
     return fig

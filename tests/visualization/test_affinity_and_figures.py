@@ -117,3 +117,32 @@ def test_canonical_poses_have_one_point_per_joint():
         V = get_layout(layout).num_node
         assert pose.shape == (V, 2)
         assert len({tuple(p) for p in np.round(pose, 6)}) == V  # distinct
+
+
+def test_curves_give_each_fraction_its_own_strip():
+    """Equal fractions (0 or 1 for most of a run) must not hide each other."""
+    from aclnet_mm.visualization.figures import plot_curves
+    fractions = ['inter_active', 'memory_fill', 'table_jaccard',
+                 'tau_0.1_share', 'tau_0.5_share', 'tau_1_share']
+    records = [dict(step=s, loss=1.0, loss_cls=0.9) for s in (1, 2, 3)]
+    records += [{'step': s, 'acc/top1': 0.5, 'acc/mean1': 0.5}
+                for s in (1, 2, 3)]
+    records += [dict({f'acl/{name}': 1.0 for name in fractions},
+                     step=s, **{'acl/superclass_size_min': 2.0,
+                                'acl/superclass_size_max': 2.0,
+                                'acl/confusion_mass_epoch': 10.0})
+                for s in (10, 20, 30)]
+    fig = plot_curves(records)
+    for name in fractions:
+        holders = [ax for ax in fig.axes
+                   if name in [t.get_text() for t in ax.texts]]
+        assert len(holders) == 1, name
+        assert len(holders[0].lines) == 1
+    # identical curves elsewhere are told apart by their style
+    for labels in (('acc/top1', 'acc/mean1'),
+                   ('superclass_size_min', 'superclass_size_max')):
+        lines = [ln for ax in fig.axes for ln in ax.lines
+                 if ln.get_label() in labels]
+        assert len(lines) == 2
+        styles = {(ln.get_marker(), ln.get_linestyle()) for ln in lines}
+        assert len(styles) == 2
