@@ -21,6 +21,10 @@ import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
 def main() -> None:
     import mmaction
     tools = os.path.join(os.path.dirname(mmaction.__file__), '.mim', 'tools')
+    if len(sys.argv) >= 2 and sys.argv[1] in ('-h', '--help'):
+        print(__doc__.strip())
+        print(f'\nSCRIPT is a path relative to {tools}')
+        return
     if len(sys.argv) < 2:
         raise SystemExit(f'usage: {sys.argv[0]} SCRIPT [ARGS...], SCRIPT '
                          f'relative to {tools}')

@@ -26,6 +26,10 @@
 # and a summary to OUT_DIR/summary.txt; a failing step does not stop the
 # others, the exit code is the number of failed steps.
 set -uo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+    sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"
+    exit 0
+fi
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
 OUT=${1:-gpu_check_out}
