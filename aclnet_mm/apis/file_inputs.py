@@ -11,17 +11,20 @@ without labels. Each file yields one or more records::
 
 Formats, by file name:
 
-- ``*.skeleton``: NTU RGB+D raw file (``SsssCcccPpppRrrrAaaa.skeleton``),
-  3D camera coordinates (``mode='3d'``) or 2D colour-image pixels with
-  scores (``mode='2d'``); 25 joints.
+- ``*.skeleton``: NTU RGB+D raw file, usually named
+  ``SsssCcccPpppRrrrAaaa.skeleton`` (any name is read: the name only gives
+  the label, which inference does not need); 3D camera coordinates
+  (``mode='3d'``) or 2D colour-image pixels with scores (``mode='2d'``);
+  25 joints.
 - ``*.json``: an ST-GCN Kinetics-Skeleton clip (an object with a ``data``
   list; OpenPose-18 joints, 2D with scores, in pixels of ``(256, 340)``)
   or an AlphaPose / MMPose COCO-17 pose file (2D with scores).
 - ``*.pkl`` / ``*.pickle``: a ``PoseDataset`` pickle (``{'split',
   'annotations'}`` or a list of annotations); one record per annotation.
   Compressed annotations (``frame_inds``, keypoints ``(N, V, 3)``) are
-  expanded as MMAction2's ``DecompressPose(squeeze=False)`` does. A pickle
-  can run code when loaded: read only files you trust.
+  expanded as MMAction2's ``DecompressPose(squeeze=False)`` does. The
+  pickle is read with :func:`aclnet_mm.utils.safe_pickle.load_pickle`:
+  one whose unpickling would run code is refused, naming the global.
 - ``*.npy``: a skeleton re-ID triple ``..._x_<DATASET>_<f>.npy`` with its
   ``_y_`` and ``_z_`` files next to it (TranSG's layout); one record per
   sample of ``f`` frames. Give the ``x`` file; ``y``/``z`` files are
@@ -32,7 +35,6 @@ import os.path as osp
 import re
 from typing import Dict, List, Optional, Tuple
 
-import mmengine
 import numpy as np
 
 from ..datasets.converters.readers.coco_json import read_coco_record
@@ -43,6 +45,7 @@ from ..datasets.converters.readers.ntu_skeleton import read_ntu_record
 from ..datasets.converters.readers.reid_npy import read_axes
 from ..datasets.converters.record import PoseRecord
 from ..datasets.converters.source_files import load_json
+from ..utils.safe_pickle import PickleFileError, load_pickle
 
 #: File name endings :func:`read_skeleton_file` knows.
 SKELETON_EXTENSIONS = ('.skeleton', '.json', '.pkl', '.pickle', '.npy')
@@ -100,10 +103,9 @@ def _decompress(anno: Dict) -> Dict:
 
 def _read_pickle(path: str) -> List[Dict]:
     try:
-        data = mmengine.load(path, file_format='pkl')
-    except Exception as err:
-        raise SkeletonFileError(
-            f'{path}: cannot be read as a PoseDataset pickle ({err!r})')
+        data = load_pickle(path, 'skeleton pickle')
+    except PickleFileError as err:
+        raise SkeletonFileError(str(err)) from None
     annos = data.get('annotations') if isinstance(data, dict) else data
     if not isinstance(annos, list):
         raise SkeletonFileError(
@@ -182,7 +184,8 @@ def read_skeleton_file(path: str,
     try:
         if ext == '.skeleton':
             return [
-                _from_pose_record(read_ntu_record(path, mode, max_person))
+                _from_pose_record(
+                    read_ntu_record(path, mode, max_person, need_ids=False))
             ]
         if ext == '.json':
             return _read_json(path, max_person, img_shape)

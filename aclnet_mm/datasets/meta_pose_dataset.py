@@ -1,16 +1,14 @@
 """A PoseDataset whose annotations must carry metadata for a metric."""
 from typing import Dict, List, Tuple
 
-import mmengine
-
 from .checked_pose_dataset import CheckedPoseDataset
-from .sample_checks import check_split
 
 
 class MetaPoseDataset(CheckedPoseDataset):
     """Base of the gait and re-ID datasets (not registered).
 
-    Loads a ``{split, annotations}`` pickle, keeps the split, checks every
+    Loads a ``{split, annotations}`` pickle (safely, as
+    :class:`CheckedPoseDataset` does), keeps the split, checks every
     sample as :class:`CheckedPoseDataset` does (label ``-1``, an unseen
     test subject, is accepted) and that every annotation
     carries the fields in :attr:`META_KEYS` as non-empty
@@ -33,23 +31,11 @@ class MetaPoseDataset(CheckedPoseDataset):
 
         Raises:
             ValueError: If the file is not an annotation pickle, the split
-                is unknown, a sample lacks one of :attr:`META_KEYS` or is
-                invalid.
+                is unknown, the file or split has no annotation, a sample
+                lacks one of :attr:`META_KEYS` or is invalid.
         """
-        if not self.ann_file.endswith(('.pkl', '.pickle')):
-            raise ValueError(
-                f'ann_file must be a pickle file, got {self.ann_file!r}')
-        data = mmengine.load(self.ann_file)
-        if not isinstance(data, dict) or 'annotations' not in data:
-            raise ValueError(
-                f"{self.ann_file} is not a dict with 'annotations' (write it "
-                f'with {self.CONVERTER})')
-        annos = data['annotations']
-        if self.split is not None:
-            splits = data.get('split', {})
-            check_split(self.split, splits, self.ann_file)
-            names = set(splits[self.split])
-            annos = [a for a in annos if a.get('frame_dir') in names]
+        annos, splits = self.read_annotation_file(self.CONVERTER)
+        annos = self.select_split(annos, splits)
         for anno in annos:
             self._check_meta(anno)
         return self.check_samples(annos)

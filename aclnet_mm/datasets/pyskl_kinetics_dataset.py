@@ -9,13 +9,13 @@ same files straight from disk, so no memcached server is needed.
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Union
 
-import mmengine
 import numpy as np
 from mmaction.registry import DATASETS
 
+from ..utils.safe_pickle import (PickleFileError, UnsafePickleError,
+                                 load_pickle)
 from .checked_pose_dataset import CheckedPoseDataset
-from .sample_checks import (InvalidSampleError, check_pose_sample,
-                            check_split)
+from .sample_checks import InvalidSampleError, check_pose_sample
 
 # Per-annotation fields only used by the ``valid_ratio`` filter; dropped once
 # it has run (as PYSKL does) so the serialized data list stays small.
@@ -144,23 +144,8 @@ class KineticsPoseDataset(CheckedPoseDataset):
         Returns:
             list[dict]: One metadata dict per clip (no keypoints yet).
         """
-        if not self.ann_file.endswith(('.pkl', '.pickle')):
-            raise ValueError(
-                f'ann_file must be a pickle file, got {self.ann_file!r}')
-        data = mmengine.load(self.ann_file)
-        if isinstance(data, dict) and 'annotations' in data:
-            annos = data['annotations']
-            splits = data.get('split', {})
-        elif isinstance(data, list):
-            annos, splits = data, {}
-        else:
-            raise ValueError(
-                f'{self.ann_file} is neither a list of annotations nor a '
-                "dict with 'annotations'")
-        if self.split is not None:
-            check_split(self.split, splits, self.ann_file)
-            names = set(splits[self.split])
-            annos = [x for x in annos if self._identifier(x) in names]
+        annos, splits = self.read_annotation_file()
+        annos = self.select_split(annos, splits)
         # labels now; keypoints when each kpfile is read (_load_entry)
         return self.check_samples(list(annos))
 
@@ -208,10 +193,11 @@ class KineticsPoseDataset(CheckedPoseDataset):
         name = self._identifier(data_info)
         path = self._find_kpfile(name, data_info['raw_file'])
         try:
-            content = mmengine.load(path, file_format='pkl')
-        except Exception as err:
-            raise ValueError(f'kpfile {path} of sample {name!r} could not be '
-                             f'read as a pickle: {err!r}') from err
+            content = load_pickle(path, 'kpfile')
+        except UnsafePickleError as err:
+            raise UnsafePickleError(f'sample {name!r}: {err}') from None
+        except PickleFileError as err:
+            raise ValueError(f'sample {name!r}: {err}') from None
         if not isinstance(content, dict):
             raise ValueError(f'kpfile {path} of sample {name!r} holds a '
                              f'{type(content).__name__}, not a dict')
@@ -262,8 +248,3 @@ class KineticsPoseDataset(CheckedPoseDataset):
         raise FileNotFoundError(
             f'kpfile of sample {name!r} not found: raw_file={raw_file!r}, '
             f'tried {candidates} (kpfile_root={root!r})')
-
-    @staticmethod
-    def _identifier(item: Dict) -> str:
-        """The clip name PYSKL keys splits and kpfiles with."""
-        return item['filename'] if 'filename' in item else item['frame_dir']

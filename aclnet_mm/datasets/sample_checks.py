@@ -16,8 +16,15 @@ import numpy as np
 from mmengine.logging import print_log
 
 #: Why a sample can be rejected (the keys of the skip counts).
-REASONS = ('no keypoint', 'shape', 'frames', 'non-finite', 'joints',
-           'channels', 'label')
+REASONS = ('no keypoint', 'shape', 'frames', 'non-finite',
+           'out of range', 'joints', 'channels', 'label')
+
+#: The largest keypoint magnitude accepted. No real coordinate comes near
+#: it: 2D pixels of an 8K frame stay below 1e4, 3D positions below 10 in
+#: metres or 1e4 in millimetres, normalised coordinates below 10. A value
+#: beyond it is a corrupt file or a broken conversion, which would train
+#: silently wrong (finite, so the head's finite check never fires).
+MAX_ABS_COORD = 1e6
 
 
 class InvalidSampleError(ValueError):
@@ -58,7 +65,8 @@ def check_pose_sample(sample: Dict,
     An annotation holds ``keypoint`` ``(M, T, V, C)`` (``C`` = 2 or 3),
     optionally ``keypoint_score`` ``(M, T, V)``, ``total_frames`` and
     ``label``. An annotation whose keypoints live elsewhere (``raw_file``,
-    loaded later) only has its label checked.
+    loaded later) only has its label checked. Keypoint values must be
+    finite and at most :data:`MAX_ABS_COORD` (1e6) in magnitude.
 
     Args:
         sample (dict): The annotation.
@@ -106,6 +114,17 @@ def check_pose_sample(sample: Dict,
     bad = int(np.size(kp) - np.count_nonzero(np.isfinite(kp)))
     if bad:
         return 'non-finite', f'has {bad} non-finite keypoint values'
+    # float16 (max 65504) cannot exceed the bound; comparing would overflow
+    small = np.issubdtype(kp.dtype, np.floating) and float(
+        np.finfo(kp.dtype).max) < MAX_ABS_COORD
+    huge = np.zeros((), bool) if small else np.abs(kp) > MAX_ABS_COORD
+    if huge.any():
+        first = tuple(int(i) for i in np.argwhere(huge)[0])
+        return 'out of range', (
+            f'has {int(huge.sum())} keypoint values beyond +-{MAX_ABS_COORD:g}'
+            f' (e.g. {float(kp[first]):g} at person {first[0]}, frame '
+            f'{first[1]}, joint {first[2]}); no real pixel or metre '
+            'coordinate is that large')
     if 'keypoint_score' in sample:
         score = np.asarray(sample['keypoint_score'])
         if score.shape != kp.shape[:3]:

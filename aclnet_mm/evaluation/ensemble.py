@@ -10,16 +10,20 @@ test sample, ``ActionDataSample.to_dict()``, in dataset order, with
 uses ``average_clips='prob'``, ACLHead's default) and ``gt_label`` (a
 ``(1, )`` tensor), plus whatever metainfo ``PackActionInputs`` kept.
 Scoring reuses MMAction2's ``top_k_accuracy`` and ``mean_class_accuracy``.
+Dumps are read with :func:`aclnet_mm.utils.safe_pickle.load_pickle`, which
+builds tensors, arrays and containers only: a dump whose unpickling would
+run code is refused.
 """
 import math
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
-import mmengine
 import numpy as np
 import torch
 from mmaction.evaluation.functional import (get_weighted_score,
                                             mean_class_accuracy,
                                             top_k_accuracy)
+
+from ..utils.safe_pickle import load_pickle
 
 #: Reference weights of the six streams (spec section 6).
 STREAM_WEIGHTS: Dict[str, float] = {
@@ -75,18 +79,14 @@ def load_dump(path: str, name: Optional[str] = None) -> StreamDump:
         and, if every sample has one, the first of :data:`SAMPLE_ID_KEYS`.
 
     Raises:
-        OSError: If the file cannot be opened.
-        ValueError: If it is not a readable dump, or a sample's scores are
-            missing or not finite.
+        OSError: If the file does not exist or cannot be opened.
+        ValueError: If it is not a readable dump (a folder, empty,
+            truncated, or a pickle that would run code), or a sample's
+            scores are missing, not numbers or not finite, or its label
+            is not an integer.
     """
     name = path if name is None else name
-    try:
-        results = mmengine.load(path, file_format='pkl')
-    except OSError:
-        raise
-    except Exception as err:  # truncated, corrupt or not a pickle at all
-        raise ValueError(f'{name}: cannot be read as a --dump pickle '
-                         f'({type(err).__name__}: {err})') from None
+    results = load_pickle(path, 'result dump')
     if not isinstance(results, list) or not results:
         raise ValueError(f'{name}: expected a non-empty list of per-sample '
                          f'dicts, got {type(results).__name__}')
@@ -105,7 +105,16 @@ def load_dump(path: str, name: Optional[str] = None) -> StreamDump:
         if label.size != 1:
             raise ValueError(f'{name}: sample {i} is multi-label '
                              f'({label.size} labels); not supported')
-        scores.append(_to_numpy(sample['pred_score']).reshape(-1))
+        if not np.issubdtype(label.dtype, np.integer):
+            raise ValueError(f'{name}: sample {i} has gt_label '
+                             f'{label[0]!r}, not an integer class index')
+        score = _to_numpy(sample['pred_score']).reshape(-1)
+        if not (np.issubdtype(score.dtype, np.floating)
+                or np.issubdtype(score.dtype, np.integer)):
+            raise ValueError(f'{name}: sample {i} has non-numeric scores '
+                             f'({score[:3].tolist()!r}, dtype '
+                             f'{score.dtype}); refusing to fuse them')
+        scores.append(score)
         labels.append(int(label[0]))
     if len({len(s) for s in scores}) != 1:
         raise ValueError(f'{name}: samples have different numbers of class '

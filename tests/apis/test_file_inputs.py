@@ -7,6 +7,7 @@ import pytest
 from infer_fixture import (pose_pickle, random_checkpoint, tiny_config,
                            write_alphapose_json, write_kinetics_json,
                            write_ntu_skeleton, write_reid_triple)
+from pickle_payloads import REFUSED, assert_refused, dump_payload
 
 from aclnet_mm.apis import (SkeletonFileError, SkeletonRecognizer,
                             list_skeleton_files, read_skeleton_file)
@@ -138,3 +139,45 @@ def test_reid_triple_missing_axis_names_the_file(tmp_path):
     with pytest.raises(SkeletonFileError) as err:
         read_skeleton_file(x_path)
     assert f'{z_path}: file not found' in str(err.value)
+
+
+def test_ntu_skeleton_with_any_name_is_read(tmp_path):
+    """The name only gives the label, which inference does not need."""
+    xyz = write_ntu_skeleton(tmp_path / 'kitchen take 2.skeleton', frames=5)
+    (rec, ) = read_skeleton_file(str(tmp_path / 'kitchen take 2.skeleton'))
+    assert rec['name'] == 'kitchen take 2'
+    np.testing.assert_allclose(rec['keypoint'][0], xyz, atol=1e-5)
+    # the converter, which needs the label, still refuses the name
+    from aclnet_mm.datasets.converters import BadSampleError
+    from aclnet_mm.datasets.converters.readers.ntu_skeleton import \
+        read_ntu_record
+    with pytest.raises(BadSampleError, match='is not SsssCcccPpppRrrrAaaa'):
+        read_ntu_record(str(tmp_path / 'kitchen take 2.skeleton'))
+
+
+def test_pickle_that_would_run_code_is_refused(tmp_path):
+    for kind in sorted(REFUSED):
+        marker = tmp_path / f'pwned_{kind}'
+        path = dump_payload(
+            tmp_path / 'x.pkl', kind, marker,
+            lambda obj: dict(annotations=[
+                dict(frame_dir='a', keypoint=np.zeros((1, 2, 25, 3)),
+                     note=obj)
+            ]))
+        with pytest.raises(SkeletonFileError) as err:
+            read_skeleton_file(path)
+        assert str(err.value).startswith(
+            f'refused to load skeleton pickle {path}: it needs the global')
+        assert_refused(err.value, path, kind, marker)
+
+
+def test_empty_or_truncated_pickle_is_one_error(tmp_path):
+    whole = open(pose_pickle(tmp_path / 'p.pkl', '3d'), 'rb').read()
+    (tmp_path / 'cut.pkl').write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(SkeletonFileError,
+                       match=f'skeleton pickle {tmp_path}/cut.pkl cannot be '
+                       r'read as a pickle \(truncated or corrupt\?\)'):
+        read_skeleton_file(str(tmp_path / 'cut.pkl'))
+    (tmp_path / 'e.pkl').write_bytes(b'')
+    with pytest.raises(SkeletonFileError, match='is empty'):
+        read_skeleton_file(str(tmp_path / 'e.pkl'))

@@ -4,10 +4,13 @@ import pickle
 
 import numpy as np
 import pytest
+from mmaction.registry import DATASETS
+from pickle_payloads import REFUSED, assert_refused, dump_payload
 
 from aclnet_mm.datasets import (CheckedPoseDataset, InvalidSampleError,
                                 check_pose_sample, sample_checks)
 from aclnet_mm.datasets.sample_checks import validate_samples
+from aclnet_mm.utils.safe_pickle import PickleFileError, UnsafePickleError
 
 PIPELINE = [dict(type='PoseDecode')]
 
@@ -117,3 +120,166 @@ def test_scores_and_frame_counts_checked():
 def test_all_invalid_is_an_error_even_when_skipping():
     with pytest.raises(InvalidSampleError, match='every one of the 1'):
         validate_samples([_nan('a')], 'x.pkl', skip_invalid=True)
+
+
+# ----------------------------------------------------------------------------
+# the annotation file itself: read safely, unreadable or empty files named
+
+
+@pytest.mark.parametrize('dataset_type', [
+    'CheckedPoseDataset', 'GaitPoseDataset', 'ReIDPoseDataset',
+    'KineticsPoseDataset'
+])
+def test_ann_file_that_would_run_code_is_refused(tmp_path, dataset_type):
+    for kind in sorted(REFUSED):
+        marker = tmp_path / f'pwned_{kind}'
+        ann = dump_payload(tmp_path / 'anno.pkl', kind, marker,
+                           lambda obj: dict(split=dict(train=['a']),
+                                            annotations=[_sample('a')],
+                                            note=obj))
+        with pytest.raises(UnsafePickleError) as err:
+            DATASETS.build(
+                dict(type=dataset_type, ann_file=ann, pipeline=[],
+                     split='train'))
+        assert_refused(err.value, ann, kind, marker)
+
+
+def test_per_sample_skeleton_files_are_read_safely(tmp_path):
+    ann = _write(tmp_path / 'anno.pkl',
+                 [_sample(f's{i}') for i in range(2)])
+    folder = tmp_path / 'skeletons'
+    folder.mkdir()
+    with open(folder / 's0.pkl', 'wb') as f:
+        pickle.dump(dict(extra=np.arange(3)), f)
+    marker = tmp_path / 'pwned'
+    bad = dump_payload(folder / 's1.pkl', 'os.system', marker,
+                       lambda obj: dict(extra=obj))
+    ds = CheckedPoseDataset(ann, PIPELINE, split='train',
+                            data_prefix=dict(skeleton=str(folder)))
+    assert ds.get_data_info(0)['extra'].tolist() == [0, 1, 2]
+    with pytest.raises(UnsafePickleError, match='skeleton file') as err:
+        ds.get_data_info(1)
+    assert_refused(err.value, bad, 'os.system', marker)
+
+
+def test_unreadable_ann_file_is_one_error_naming_it(tmp_path):
+    good = _write(tmp_path / 'anno.pkl', [_sample('a')])
+    cases = {
+        'empty.pkl': (b'', r'is empty \(0 bytes\)'),
+        'cut.pkl': (open(good, 'rb').read()[:100],
+                    'cannot be read as a pickle'),
+        'text.pkl': (b'frame_dir,label\n', 'cannot be read as a pickle'),
+    }
+    for name, (content, message) in cases.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(PickleFileError,
+                           match=f'annotation file {tmp_path}/{name} '
+                           f'{message}'):
+            CheckedPoseDataset(str(tmp_path / name), PIPELINE, split='train')
+    folder = tmp_path / 'folder.pkl'
+    folder.mkdir()
+    with pytest.raises(PickleFileError,
+                       match=f'annotation file {folder} is a folder'):
+        CheckedPoseDataset(str(folder), PIPELINE, split='train')
+    with pytest.raises(FileNotFoundError,
+                       match=f'annotation file {tmp_path}/none.pkl does '
+                       'not exist'):
+        CheckedPoseDataset(str(tmp_path / 'none.pkl'), PIPELINE)
+    with pytest.raises(ValueError, match='must be a pickle file'):
+        CheckedPoseDataset(str(tmp_path / 'anno.json'), PIPELINE)
+
+
+@pytest.mark.parametrize('dataset_type', [
+    'CheckedPoseDataset', 'GaitPoseDataset', 'ReIDPoseDataset',
+    'KineticsPoseDataset'
+])
+def test_no_annotation_is_an_error_naming_file_and_split(
+        tmp_path, dataset_type):
+    ann = _write(tmp_path / 'anno.pkl', [], splits=dict(train=[]))
+    for split in ('train', None):
+        with pytest.raises(ValueError,
+                           match=f'annotation file {ann} holds no '
+                           "annotation \\(its 'annotations' list is empty"):
+            DATASETS.build(
+                dict(type=dataset_type, ann_file=ann, pipeline=[],
+                     split=split))
+    ann = _write(tmp_path / 'anno.pkl', [_sample('a')],
+                 splits=dict(train=['b', 'c'], val=['a']))
+    with pytest.raises(ValueError,
+                       match=f"split 'train' of {ann} selects no annotation: "
+                       r'none of its 2 names is the frame_dir \(or '
+                       r'filename\) of one of the 1 annotations'):
+        DATASETS.build(
+            dict(type=dataset_type, ann_file=ann, pipeline=[],
+                 split='train'))
+
+
+def test_annotations_that_are_not_dicts_are_named(tmp_path):
+    ann = tmp_path / 'anno.pkl'
+    with open(ann, 'wb') as f:
+        pickle.dump(dict(split=dict(train=['a']),
+                         annotations=[_sample('a'), 'b']), f)
+    with pytest.raises(ValueError, match=r'anno.pkl: annotation 1 is a str'):
+        CheckedPoseDataset(str(ann), PIPELINE, split='train')
+    with open(ann, 'wb') as f:
+        pickle.dump(42, f)
+    with pytest.raises(ValueError, match="not a dict with 'annotations' nor "
+                       'a list of annotations'):
+        CheckedPoseDataset(str(ann), PIPELINE)
+
+
+def test_plain_list_file_and_video_prefix_as_in_mmaction2(tmp_path):
+    ann = tmp_path / 'list.pkl'
+    with open(ann, 'wb') as f:
+        pickle.dump([_sample('a'), _sample('b')], f)
+    ds = CheckedPoseDataset(str(ann), PIPELINE,
+                            data_prefix=dict(video='clips'))
+    assert [ds.get_data_info(i)['frame_dir'] for i in range(2)] == [
+        'clips/a', 'clips/b'
+    ]
+
+
+# ----------------------------------------------------------------------------
+# finite but absurd keypoints
+
+
+def _huge(name, value=1e30):
+    s = _sample(name)
+    s['keypoint'][0, 2, 3, 1] = value
+    return s
+
+
+def test_absurd_keypoint_is_named_or_skipped(tmp_path, monkeypatch):
+    assert sample_checks.MAX_ABS_COORD == 1e6
+    good = [_sample(f'ok{i}', label=i % 4) for i in range(3)]
+    ann = _write(tmp_path / 'anno.pkl', good + [_huge('huge')])
+    with pytest.raises(InvalidSampleError) as err:
+        CheckedPoseDataset(ann, PIPELINE, split='train', num_classes=4)
+    assert str(err.value) == (
+        f"{ann}: sample 'huge' has 1 keypoint values beyond +-1e+06 (e.g. "
+        '1e+30 at person 0, frame 2, joint 3); no real pixel or metre '
+        'coordinate is that large. Fix or remove it (or set '
+        'skip_invalid=True on the dataset to drop such samples with a '
+        'warning).')
+    logged = []
+    monkeypatch.setattr(sample_checks, 'print_log',
+                        lambda msg, **kw: logged.append(msg))
+    ds = CheckedPoseDataset(ann, PIPELINE, split='train', num_classes=4,
+                            skip_invalid=True)
+    assert len(ds) == 3
+    assert "1 out of range (e.g. 'huge')" in logged[0]
+
+
+@pytest.mark.parametrize('value, reason', [
+    (1e6, None), (-1e6, None), (1e6 + 1, 'out of range'),
+    (-3e7, 'out of range'), (np.finfo(np.float32).max, 'out of range')
+])
+def test_coordinate_bound(value, reason):
+    problem = check_pose_sample(_huge('s', value))
+    assert (problem and problem[0]) == reason
+    # float16 cannot hold such values (its max is 65504): no overflow
+    s = _sample('h')
+    s['keypoint'] = np.full((1, 6, 25, 3), 6e4, np.float16)
+    assert check_pose_sample(s) is None
+    s['keypoint'] = np.full((1, 6, 25, 3), 10**7, np.int64)
+    assert check_pose_sample(s)[0] == 'out of range'

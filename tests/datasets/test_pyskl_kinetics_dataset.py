@@ -4,9 +4,11 @@ import pickle
 import numpy as np
 import pytest
 from kinetics_fixture import V, make_k400_fixture
+from pickle_payloads import REFUSED, assert_refused, dump_payload
 
 from aclnet_mm.datasets import InvalidSampleError
 from aclnet_mm.datasets.pyskl_kinetics_dataset import KineticsPoseDataset
+from aclnet_mm.utils.safe_pickle import UnsafePickleError
 
 
 def _pipeline(num_clips=1, test_mode=False, pack=False):
@@ -145,7 +147,9 @@ def test_corrupt_kpfile_and_missing_entry(k400):
 
     with open(part_0, 'wb') as f:
         f.write(b'not a pickle')
-    with pytest.raises(ValueError, match=r"part_0\.pkl of sample 'clip_0'"):
+    with pytest.raises(ValueError,
+                       match=r"sample 'clip_0': kpfile .*part_0\.pkl cannot "
+                       'be read'):
         dataset.get_data_info(0)
 
     content['clip_0']['keypoint'] = content['clip_0']['keypoint'][:-1]
@@ -187,3 +191,22 @@ def test_kpfile_keypoints_are_checked_when_read(k400, damage, message):
                        match=rf"sample 'clip_2' in kpfile .*part_1\.pkl "
                        rf'{message}'):
         dataset.get_data_info(0)
+
+
+def test_kpfile_that_would_run_code_is_refused(k400):
+    ann_file, _, root = k400
+    part_1 = os.path.join(root, 'kpfiles', 'part_1.pkl')
+    with open(part_1, 'rb') as f:
+        content = pickle.load(f)
+    dataset = KineticsPoseDataset(ann_file, [], kpfile_root=root,
+                                  split='val')
+    for kind in sorted(REFUSED):
+        marker = os.path.join(root, f'pwned_{kind}')
+        dump_payload(part_1, kind, marker,
+                     lambda obj: dict(content, clip_2=dict(
+                         content['clip_2'], note=obj)))
+        with pytest.raises(UnsafePickleError,
+                           match=r"^sample 'clip_2': refused to load kpfile "
+                           ) as err:
+            dataset.get_data_info(0)
+        assert_refused(err.value, part_1, kind, marker)

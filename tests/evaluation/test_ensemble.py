@@ -1,4 +1,5 @@
 import os
+import pickle
 import runpy
 import sys
 
@@ -7,11 +8,13 @@ import pytest
 import torch
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import DumpResults, Evaluator
+from pickle_payloads import REFUSED, assert_refused, dump_payload
 from tool_loader import load_tool
 
 from aclnet_mm.evaluation import (STREAM_WEIGHTS, StreamDump, check_dumps,
                                   evaluate_scores, find_mismatches,
                                   fuse_scores, load_dump, resolve_weights)
+from aclnet_mm.utils.safe_pickle import UnsafePickleError
 
 ROOT = os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -182,7 +185,7 @@ def test_corrupt_and_non_finite_dumps_get_clear_errors(tmp_path, capsys):
     corrupt = tmp_path / 'b.pkl'
     with open(good, 'rb') as f:
         corrupt.write_bytes(f.read()[:40])  # a truncated download
-    with pytest.raises(ValueError, match='b.pkl: cannot be read'):
+    with pytest.raises(ValueError, match='b.pkl cannot be read as a pickle'):
         load_dump(str(corrupt))
     nan = PROB_B.copy()
     nan[1, 2] = np.nan
@@ -192,4 +195,59 @@ def test_corrupt_and_non_finite_dumps_get_clear_errors(tmp_path, capsys):
     tool = _load_tool()
     assert tool.main([str(good), str(corrupt)]) == 1
     err = capsys.readouterr().err
-    assert 'b.pkl: cannot be read' in err and 'Traceback' not in err
+    assert 'b.pkl cannot be read as a pickle' in err
+    assert 'Traceback' not in err
+
+
+def test_dump_that_would_run_code_is_refused(tmp_path, capsys):
+    good = write_dump(tmp_path / 'j.pkl', PROB_A, LABELS)
+    tool = _load_tool()
+    for kind in sorted(REFUSED):
+        marker = tmp_path / f'pwned_{kind}'
+        bad = dump_payload(
+            tmp_path / 'b.pkl', kind, marker, lambda obj: [
+                dict(pred_score=torch.tensor([.5, .5]),
+                     gt_label=torch.tensor([0]), note=obj)
+            ])
+        with pytest.raises(UnsafePickleError) as err:
+            load_dump(bad)
+        assert_refused(err.value, bad, kind, marker)
+        assert tool.main([good, bad]) == 1
+        lines = capsys.readouterr().err.splitlines()
+        assert lines == [f'error: {err.value}']
+        assert not marker.exists()
+
+
+@pytest.mark.parametrize('score, label, message', [
+    (['0.1', '0.9'], 0, "sample 1 has non-numeric scores (['0.1', '0.9'], "
+     'dtype <U3); refusing to fuse them'),
+    ([0.1, None], 0, 'sample 1 has non-numeric scores ([0.1, None], dtype '
+     'object); refusing to fuse them'),
+    ([0.1, 0.9], 'walk', "sample 1 has gt_label np.str_('walk'), not an "
+     'integer class index'),
+])
+def test_non_numeric_scores_are_one_line(tmp_path, capsys, score, label,
+                                         message):
+    path = tmp_path / 'odd.pkl'
+    with open(path, 'wb') as f:
+        pickle.dump([
+            dict(pred_score=torch.tensor([.3, .7]), gt_label=torch.tensor(
+                [1])),
+            dict(pred_score=score, gt_label=[label])
+        ], f)
+    with pytest.raises(ValueError) as err:
+        load_dump(str(path))
+    assert str(err.value) == f'{path}: {message}'
+    assert _load_tool().main([str(path)]) == 1
+    assert capsys.readouterr().err == f'error: {path}: {message}\n'
+
+
+def test_empty_or_folder_dump_is_one_line(tmp_path, capsys):
+    (tmp_path / 'e.pkl').write_bytes(b'')
+    tool = _load_tool()
+    assert tool.main([str(tmp_path / 'e.pkl')]) == 1
+    assert capsys.readouterr().err == (
+        f'error: result dump {tmp_path}/e.pkl is empty (0 bytes)\n')
+    assert tool.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f'error: result dump {tmp_path} is a folder, not a pickle file\n')

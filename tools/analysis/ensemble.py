@@ -10,8 +10,11 @@ of a sample is the weighted sum of the streams' ``pred_score`` vectors
 and selects the reference weights j:b:k:jm:bm:km = 2:2:2:1:1:1 (any
 subset); ``--weights`` overrides them; with neither, all weights are 1.
 Prints top-1, top-5 and mean-class accuracy of every stream and of the
-fusion. Exits with status 1, naming the dumps and the first differing
-index, when the dumps do not cover the same samples in the same order.
+fusion. Exits with status 1 and one line naming the file when a dump
+cannot be read (missing, empty, truncated, or a pickle that would run
+code: dumps are read with ``aclnet_mm.utils.safe_pickle``) or holds
+non-numeric or non-finite scores, and naming the dumps and the first
+differing index when they do not cover the same samples in the same order.
 """
 import argparse
 import sys

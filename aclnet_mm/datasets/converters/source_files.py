@@ -2,11 +2,12 @@
 import json
 import os
 import os.path as osp
-import pickle
 from typing import List, Tuple
 
 import numpy as np
 
+from ...utils.safe_pickle import (PickleFileError, UnsafePickleError,
+                                  load_pickle)
 from .errors import BadSampleError, ConversionError
 
 
@@ -50,19 +51,26 @@ def load_json(path: str) -> object:
         raise BadSampleError(path, f'not a UTF-8 text file ({err.reason})')
 
 
-def load_trusted_pickle(path: str) -> object:
-    """Unpickle a file of a tree the user trusts (pickles are code).
+def load_data_pickle(path: str, what: str) -> object:
+    """Unpickle a data file safely (:mod:`aclnet_mm.utils.safe_pickle`).
+
+    Args:
+        path (str): The file.
+        what (str): What it is, for messages (e.g. ``'OpenGait pickle'``).
 
     Raises:
-        BadSampleError: If the file cannot be unpickled.
+        BadSampleError: If the file cannot be unpickled (empty, truncated,
+            not a pickle).
+        ConversionError: If it needs a global that a data pickle never
+            holds (it would run code): the whole run stops, whatever
+            ``--skip-bad`` says, since the tree is not what it seems.
     """
     try:
-        with open(path, 'rb') as f:
-            return pickle.load(f)
-    except Exception as err:  # a broken pickle can raise almost anything
-        raise BadSampleError(
-            path, f'cannot be unpickled ({type(err).__name__}: {err})') \
-            from None
+        return load_pickle(path, what)
+    except PickleFileError as err:
+        raise BadSampleError(path, err.reason) from None
+    except UnsafePickleError as err:
+        raise ConversionError(str(err)) from None
 
 
 def to_float_array(values: object, shape: Tuple[int, ...],

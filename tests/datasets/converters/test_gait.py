@@ -216,7 +216,7 @@ def test_opengait_tree(tmp_path):
 
 
 @pytest.mark.parametrize('raw, obj, match', [
-    (b'\x80\x04\x95garbage', None, 'cannot be unpickled'),
+    (b'\x80\x04\x95garbage', None, 'cannot be read as a pickle'),
     (None, np.zeros((3, 17, 2)), r'shape \(3, 17, 2\)'),
     (None, {
         'keypoint': 1

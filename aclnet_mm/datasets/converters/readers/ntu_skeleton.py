@@ -177,7 +177,8 @@ def _track_bodies(
 
 def read_ntu_record(path: str,
                     mode: str = '3d',
-                    max_person: int = 2) -> PoseRecord:
+                    max_person: int = 2,
+                    need_ids: bool = True) -> PoseRecord:
     """Read one ``.skeleton`` file into a record.
 
     Args:
@@ -186,6 +187,10 @@ def read_ntu_record(path: str,
             image, pixels, with ``keypoint_score`` and the image shape).
             Defaults to ``'3d'``.
         max_person (int): Bodies kept. Defaults to 2.
+        need_ids (bool): Refuse a file whose name is not
+            ``SsssCcccPpppRrrrAaaa`` (the converter needs the label it
+            gives). False (inference) reads any name, with empty ``ids``.
+            Defaults to True.
 
     Returns:
         PoseRecord: ``keypoint`` float32 ``(M, T, 25, 3 | 2)`` (and in 2D
@@ -194,14 +199,16 @@ def read_ntu_record(path: str,
         them as ``empty_frames``).
 
     Raises:
-        BadSampleError: On a bad name, a malformed file or an empty
-            sequence.
+        BadSampleError: On a bad name (with ``need_ids``), a malformed file
+            or an empty sequence.
     """
     name = osp.basename(path)
     try:
         ids = parse_ntu_name(name)
     except ValueError as err:
-        raise BadSampleError(path, str(err)) from None
+        if need_ids:
+            raise BadSampleError(path, str(err)) from None
+        ids = {}
     frames = _read_frames(path)
     if not frames:
         raise BadSampleError(

@@ -3,7 +3,8 @@
 ``<sid>/<cond-seq>/<view>/*.pkl``, one pickle per sequence holding an
 array ``(T, 17, 3)`` of (x, y, score); the record is named
 ``<sid>-<cond-seq>-<view>``. Other files (FastPoseGait's ``mapping.txt``)
-are ignored. Pickles are code: convert only trusted trees. The format has
+are ignored. The pickles are read safely (a pickle that would run code
+stops the run, naming the file and the global). The format has
 no frame numbers, so all-zero frames are counted as ``missing_frames``;
 a sequence without any detection is an empty sample.
 """
@@ -18,7 +19,7 @@ from ....layouts.coco import COCO
 from ..errors import BadSampleError, ConversionError
 from ..identifiers import gait_fields
 from ..record import PoseRecord
-from ..source_files import list_files, load_trusted_pickle
+from ..source_files import list_files, load_data_pickle
 
 NUM_JOINTS = COCO.num_node
 _TYPE = re.compile(r'^[A-Za-z]+-\d+$')
@@ -65,7 +66,7 @@ def read_opengait_record(path: str, folders: Tuple[str, ...],
         raise BadSampleError(
             path, f'sequence folder {cond!r} is not "<condition>-<seq>" '
             '(e.g. nm-01)')
-    content = load_trusted_pickle(path)
+    content = load_data_pickle(path, 'OpenGait pickle')
     try:
         array = np.asarray(content, dtype=np.float64)
     except (TypeError, ValueError):
