@@ -1,4 +1,4 @@
-"""The five converters: readers, a label and split rule, the assembly.
+"""The six converters: readers, a label and split rule, the assembly.
 
 Arguments every converter shares: ``skip_bad`` (skip bad samples, one
 warning per kind, instead of stopping at the first; default False),
@@ -8,14 +8,17 @@ content, the skips and the decision counts) and raises
 :class:`~.errors.ConversionError` on bad options or when no sample is left,
 :class:`~.errors.BadSampleError` on the first bad sample.
 """
-from typing import Dict, List, Optional, Sequence
+import json
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Union
 
+from ...layouts import LAYOUTS, SkeletonLayout, get_layout
 from .assembly import BadInputPolicy, RecordChecks, collect_records, finish
 from .errors import BadSampleError, ConversionError, warn
 from .identifiers import FolderNameParser, IdRanges, label_by_subject
 from .labels import LabelResolver
 from .readers import (coco_json, gaitgraph_csv, kinetics_json, ntu_skeleton,
-                      opengait_pkl, reid_npy)
+                      numpy_arrays, opengait_pkl, reid_npy)
 from .record import PoseRecord
 from .source_files import list_files
 from .splits import ntu_splits, read_splits_file, resolve_splits, split_name
@@ -334,3 +337,157 @@ def convert_reid_npy(root: str,
         split[record.fields['role']].append(record.name)
     split['test'] = split['probe'] + split['gallery']
     return finish(records, split, policy)
+
+
+def load_layout(layout: Union[str, Dict, SkeletonLayout]) -> SkeletonLayout:
+    """A layout: a name of :data:`aclnet_mm.layouts.LAYOUTS`, a JSON file
+    holding a layout dict (:meth:`~aclnet_mm.layouts.SkeletonLayout.\
+from_dict`), a dict or a :class:`~aclnet_mm.layouts.SkeletonLayout`.
+
+    Raises:
+        ConversionError: On an unknown name, an unreadable file or a bad
+            layout dict.
+    """
+    where = 'layout'
+    if isinstance(layout, str) and layout not in LAYOUTS:
+        if not osp.isfile(layout):
+            raise ConversionError(
+                f'layout {layout!r} is neither a layout name '
+                f'({", ".join(sorted(LAYOUTS))}) nor a JSON file')
+        where = layout
+        try:
+            with open(layout, encoding='utf-8') as f:
+                layout = json.load(f)
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConversionError(f'{where}: cannot be read ({err})') \
+                from None
+        except json.JSONDecodeError as err:
+            raise ConversionError(f'{where}, line {err.lineno}: invalid '
+                                  f'JSON: {err.msg}') from None
+    try:
+        return get_layout(layout)
+    except (TypeError, ValueError) as err:
+        raise ConversionError(f'{where}: {err}') from None
+
+
+def convert_arrays(src: str,
+                   layout: Union[str, Dict, SkeletonLayout],
+                   keypoint_key: Optional[str] = None,
+                   label_key: Optional[str] = None,
+                   score_key: Optional[str] = None,
+                   name_key: Optional[str] = None,
+                   split_key: Optional[str] = None,
+                   subject_key: Optional[str] = None,
+                   train_subjects: Optional[str] = None,
+                   test_subjects: Optional[str] = None,
+                   splits_file: Optional[str] = None,
+                   class_names: Optional[str] = None,
+                   class_names_key: Optional[str] = None,
+                   img_shape: Optional[Sequence[int]] = None,
+                   skip_bad: bool = False) -> ConversionResult:
+    """Convert skeletons held as NumPy arrays (:mod:`.readers.numpy_arrays`).
+
+    Labels are the label array's integers, or its strings mapped by the
+    class names (``class_names``, a file with one name per line, else the
+    file's class-name array); class names also bound the integers. The
+    split is at most one of: ``split_key`` (a boolean array, True:
+    ``train``, False: ``test``, or an array of split names);
+    ``train_subjects`` (ranges of the ``subject_key`` IDs, e.g.
+    ``'1-15'``: ``train``; ``test_subjects``, or every other subject:
+    ``test``; subjects in neither are dropped and counted as
+    ``outside_split``); ``splits_file`` (lines ``split_name sample_name``,
+    :func:`~.splits.read_splits_file`); none: one split ``all``.
+    ``subject_key`` also stores each subject as ``subject_id``.
+
+    Args:
+        src (str): An ``.npz`` file or a folder of ``<key>.npy`` files.
+        layout (str | dict | SkeletonLayout): See :func:`load_layout`;
+            its joint count is checked, and for a layout whose third
+            channel is a score, channel 2 becomes ``keypoint_score``.
+        keypoint_key, label_key, score_key, name_key, class_names_key
+            (str, optional): Array names; None tries the defaults of
+            :data:`.readers.numpy_arrays.DEFAULT_KEYS`.
+    """
+    rules = [r for r in (split_key, train_subjects, splits_file) if r]
+    if len(rules) > 1:
+        raise ConversionError('give at most one split rule: split_key, '
+                              'train_subjects or splits_file')
+    if train_subjects and subject_key is None:
+        raise ConversionError('train_subjects needs subject_key, the array '
+                              'of subject IDs')
+    if test_subjects and not train_subjects:
+        raise ConversionError('test_subjects needs train_subjects')
+    if class_names is not None and class_names_key is not None:
+        raise ConversionError('give class names as a file (class_names) or '
+                              'as an array (class_names_key), not both')
+    _check_options(1, img_shape)
+    skeleton = load_layout(layout)
+    train = IdRanges(train_subjects) if train_subjects else None
+    test = IdRanges(test_subjects) if test_subjects else None
+    if train and test and train.overlaps(test):
+        raise ConversionError(f'train subjects {train.text!r} and test '
+                              f'subjects {test.text!r} overlap')
+    arrays = numpy_arrays.read_arrays(
+        src,
+        skeleton.num_node,
+        keypoint_key=keypoint_key,
+        label_key=label_key,
+        score_key=score_key,
+        name_key=name_key,
+        split_key=split_key,
+        subject_key=subject_key,
+        class_names_key=class_names_key,
+        score_channel=skeleton.score_channel)
+    where = f'{arrays.keys["label"]!r} of {src}'
+    resolve_label = LabelResolver(lambda path, ids: (ids['label'], where),
+                                  class_names)
+    if class_names is None and arrays.class_names is not None:
+        # the file's own class names, as LabelResolver keeps a file's
+        resolve_label.names = {n: i for i, n in enumerate(arrays.class_names)}
+        resolve_label.class_file = (f'{src} ({arrays.keys["class_names"]!r}'
+                                    ')')
+
+    def read(index: int) -> PoseRecord:
+        record = arrays.record(index)
+        record.label = resolve_label(record.source, record.ids)
+        if img_shape is not None:
+            record.img_shape = tuple(int(x) for x in img_shape)
+        return record
+
+    policy = BadInputPolicy(skip_bad)
+    checks = RecordChecks(skeleton.num_node, arrays.num_channels)
+    records = collect_records(range(len(arrays)), read, checks, policy)
+    counts = {}
+    if split_key:
+        split = dict(train=[], test=[]) if arrays.split_is_bool else {}
+        for record in records:
+            split.setdefault(record.ids['split'], []).append(record.name)
+    elif train:
+        split, kept, dropped = dict(train=[], test=[]), [], []
+        for record in records:
+            sid = record.ids['subject']
+            if sid in train:
+                split['train'].append(record.name)
+            elif test is None or sid in test:
+                split['test'].append(record.name)
+            else:
+                dropped.append(record)
+                continue
+            kept.append(record)
+        if dropped:
+            first = dropped[0]
+            warn(f'dropped {len(dropped)} samples whose subject is in '
+                 f'neither train ({train.text}) nor test ({test.text}), '
+                 f'e.g. {first.name} (subject {first.ids["subject"]})')
+        records, counts['outside_split'] = kept, len(dropped)
+    elif splits_file:
+        index = {arrays.source(i): i for i in range(len(arrays))}
+        skipped = [arrays.names[index[e.path]] for e in policy.skipped]
+        split = resolve_splits(
+            read_splits_file(splits_file), records, skipped, splits_file)
+    else:
+        split = dict(all=[r.name for r in records])
+    for name, names in split.items():
+        if not names:
+            warn(f'split {name!r} is empty')
+    return finish(records, split, policy, counts)
