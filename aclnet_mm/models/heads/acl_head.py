@@ -54,7 +54,9 @@ class ACLHead(BaseHead):
         check_finite (bool): Stop training with a ``FloatingPointError``
             naming the iteration and the loss term at the first non-finite
             classifier score, affinity or loss, before the losses update
-            their state (one device sync per step). Defaults to True.
+            their state (one device sync per step); and stop validation,
+            testing and inference at the first batch with a non-finite
+            classifier score, naming the samples. Defaults to True.
         average_clips (str): Clip averaging at test time. Defaults to
             ``'prob'``.
         init_cfg (dict or list[dict]): Defaults to a normal init (std 0.01)
@@ -174,6 +176,59 @@ class ACLHead(BaseHead):
             self._raise_if_not_finite(
                 {k: v for k, v in losses.items() if k.startswith('loss')})
         return losses
+
+    def predict(self, feats: FeatType, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """Class scores of each sample, averaged over its clips.
+
+        Note:
+            Sets ``pred_score`` and ``pred_label`` on each data sample (in
+            place), as :meth:`BaseHead.predict` does.
+
+        Args:
+            feats (torch.Tensor | tuple): The backbone feature map
+                ``(N * num_clips, M, C, T, V)`` or the ``(feature map,
+                affinity graph)`` pair.
+            data_samples (list[ActionDataSample]): The ``N`` samples.
+
+        Returns:
+            list[ActionDataSample]: The samples with their scores.
+
+        Raises:
+            FloatingPointError: With ``check_finite``, when a score is not
+                finite; names the samples of the batch it belongs to.
+        """
+        cls_scores = self(feats, **kwargs)
+        if self.check_finite and not torch.jit.is_tracing():
+            self._raise_if_scores_not_finite(cls_scores, data_samples)
+        return self.predict_by_feat(cls_scores, data_samples)
+
+    @staticmethod
+    def _raise_if_scores_not_finite(cls_scores: torch.Tensor,
+                                    data_samples: SampleList) -> None:
+        """Raise FloatingPointError naming the samples with NaN/inf scores.
+
+        One device sync when every score is finite (the common case).
+        """
+        finite = torch.isfinite(cls_scores).flatten(1).all(dim=1)
+        if bool(finite.all()):
+            return
+        N = len(data_samples)
+        clips = max(cls_scores.shape[0] // max(N, 1), 1)
+        bad = sorted({int(i) // clips for i in (~finite).nonzero()[:, 0]})
+        names = []
+        for i in bad:
+            meta = data_samples[i].metainfo if i < N else {}
+            name = next((meta[k] for k in ('frame_dir', 'video_id',
+                                           'filename') if k in meta), None)
+            names.append(f'{i} ({name!r})' if name is not None else str(i))
+        raise FloatingPointError(
+            f'ACLHead: classifier_scores is not finite for sample '
+            f'{", ".join(names)} of a batch of {N} in prediction '
+            '(validation, test or inference); its scores and any metric '
+            'would be meaningless. Check the input data (e.g. NaN '
+            'keypoints: CheckedPoseDataset names the file and sample) or '
+            'the checkpoint\'s weights.')
 
     def affinity_input(self, feats: FeatType):
         """Split the backbone output into (feature map, loss input).
