@@ -1,3 +1,4 @@
 from .acl_gcn import ACLGCN
+from .layout_gcn import LayoutAAGCN, LayoutSTGCN
 
-__all__ = ['ACLGCN']
+__all__ = ['ACLGCN', 'LayoutAAGCN', 'LayoutSTGCN']
