@@ -4,7 +4,8 @@ The exported graph maps skeleton clips ``(N, clips, M, T, V, C)`` to the
 class scores ``(N, K)`` that ``mim test`` reports: the head's scores per
 clip, averaged over clips as the head's ``average_clips`` says (``'prob'``:
 softmax first, ACLNet's default). The contrastive losses and their state
-are not part of it. Batch, clip and frame counts are dynamic axes.
+are not part of it. Batch, clip and frame counts are dynamic axes; the
+class axis of ``scores`` is fixed to ``K``.
 
 Needs ``onnx`` and ``onnxruntime`` (``pip install -e ".[deploy]"``); torch's
 TorchScript-based exporter is used (``dynamo=False``), which needs no
@@ -52,7 +53,9 @@ def export_onnx(recognizer: nn.Module,
     """Export ``recognizer`` (eval mode, on the CPU) to ``out_file``.
 
     The file is written next to ``out_file`` first and moved into place
-    when complete, so a failed export leaves nothing behind.
+    when complete, so a failed export leaves nothing behind; it gets the
+    mode a new file gets (``0o666`` less the umask), or keeps the mode of
+    the file it replaces.
 
     Args:
         recognizer: The built and loaded recognizer.
@@ -64,8 +67,11 @@ def export_onnx(recognizer: nn.Module,
     Returns:
         str: ``out_file``.
     """
+    import onnx
     module = ScoringModule(recognizer).cpu().eval()
     example = torch.randn(*example_shape)
+    with torch.no_grad():
+        num_classes = int(module(example).shape[1])
     folder = os.path.dirname(os.path.abspath(out_file))
     fd, tmp = tempfile.mkstemp(suffix='.onnx.part', dir=folder)
     os.close(fd)
@@ -84,11 +90,29 @@ def export_onnx(recognizer: nn.Module,
                     clips={0: 'batch', 1: 'clips', 3: 'frames'},
                     scores={0: 'batch'}),
                 opset_version=opset)
+        # the tracer leaves the class axis symbolic ('ReduceMeanscores_
+        # dim_1'): it is the head's K
+        graph = onnx.load(tmp)
+        dim = graph.graph.output[0].type.tensor_type.shape.dim[1]
+        dim.Clear()
+        dim.dim_value = num_classes
+        onnx.checker.check_model(graph)
+        onnx.save(graph, tmp)
+        os.chmod(tmp, _new_file_mode(out_file))  # mkstemp made it 0600
         os.replace(tmp, out_file)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     return out_file
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode ``open(path, 'w')`` would give: kept, or 0o666 - umask."""
+    if os.path.exists(path):
+        return os.stat(path).st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def onnx_max_abs_diff(onnx_file: str, recognizer: nn.Module,

@@ -44,6 +44,29 @@ def test_onnxruntime_matches_torch_at_two_batches_and_frame_counts(
             assert onnx_max_abs_diff(out, model, clips) <= 1e-4
 
 
+def test_class_axis_is_the_fixed_k(tmp_path):
+    # the tracer named it 'ReduceMeanscores_dim_1'
+    import onnx
+    out = export_onnx(_model(), str(tmp_path / 'm.onnx'), (2, 1, 2, 8, 25, 3))
+    (scores, ) = onnx.load(out).graph.output
+    batch, classes = scores.type.tensor_type.shape.dim
+    assert batch.dim_param == 'batch'
+    assert classes.WhichOneof('value') == 'dim_value'
+    assert classes.dim_value == TINY_MODEL['cls_head']['num_classes'] == 4
+
+
+@pytest.mark.parametrize('umask', [0o022, 0o027])
+def test_file_mode_follows_the_umask(tmp_path, umask):
+    # mkstemp's 0600 used to survive the rename
+    old = os.umask(umask)
+    try:
+        out = export_onnx(_model(), str(tmp_path / 'm.onnx'),
+                          (1, 1, 2, 8, 25, 3))
+    finally:
+        os.umask(old)
+    assert os.stat(out).st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_scores_equal_the_test_step():
     model = _model()
     clips = torch.randn(2, 3, 2, 8, 25, 3)  # 3 clips per sample
