@@ -14,6 +14,8 @@ the 3D configs). Backends:
   come from the ``mediapipe==0.10.21`` wheel); 33 landmarks mapped to
   ``coco`` or ``nturgb+d`` by :data:`BLAZEPOSE_TO`.
 """
+import os
+import zipfile
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -246,6 +248,39 @@ def map_blazepose(landmarks: np.ndarray, layout: str) -> np.ndarray:
         axis=-2).astype(np.float32)
 
 
+#: The models a PoseLandmarker ``.task`` bundle holds (the names
+#: MediaPipe's ``pose_landmarker_graph.cc`` looks for).
+POSE_TASK_MEMBERS = ('pose_detector.tflite', 'pose_landmarks_detector.tflite')
+
+
+def check_pose_task(path: str) -> None:
+    """Refuse a ``--pose-model`` that is not a PoseLandmarker bundle.
+
+    Args:
+        path (str): The ``.task`` file.
+
+    Raises:
+        ValueError: If it is not a file, not a zip archive or lacks one of
+            :data:`POSE_TASK_MEMBERS`; the message names the file.
+    """
+    hint = ('build it with tools/video/make_pose_task.py (README "Video in, '
+            'actions out")')
+    if not os.path.isfile(path):
+        raise ValueError(f'the MediaPipe pose model {path} is not a file; '
+                         f'{hint}')
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f'the MediaPipe pose model {path} is not a '
+                         f'PoseLandmarker .task bundle (not a zip archive); '
+                         f'{hint}')
+    with zipfile.ZipFile(path) as bundle:
+        names = set(bundle.namelist())
+    lacking = [n for n in POSE_TASK_MEMBERS if n not in names]
+    if lacking:
+        raise ValueError(f'the MediaPipe pose model {path} is not a '
+                         f'PoseLandmarker .task bundle: it lacks '
+                         f'{", ".join(lacking)}; {hint}')
+
+
 class MediaPipeBackend(PoseBackend):
     """MediaPipe BlazePose (full model), offline.
 
@@ -275,6 +310,8 @@ class MediaPipeBackend(PoseBackend):
 
     Raises:
         ImportError: If ``mediapipe`` (or the API needed) is missing.
+        ValueError: If ``model_path`` is not a PoseLandmarker bundle
+            (:func:`check_pose_task`) or MediaPipe cannot load it.
     """
 
     def __init__(self,
@@ -285,6 +322,8 @@ class MediaPipeBackend(PoseBackend):
         if layout not in BLAZEPOSE_TO:
             raise ValueError(f'layout must be one of {sorted(BLAZEPOSE_TO)}'
                              f', got {layout!r}')
+        if model_path is not None:
+            check_pose_task(model_path)
         try:
             import mediapipe as mp
         except ImportError as err:
@@ -300,14 +339,21 @@ class MediaPipeBackend(PoseBackend):
         self._mp = mp
         if model_path is not None:
             from mediapipe.tasks.python import BaseOptions, vision
-            self.tasks = vision.PoseLandmarker.create_from_options(
-                vision.PoseLandmarkerOptions(
-                    base_options=BaseOptions(model_asset_path=model_path),
-                    running_mode=vision.RunningMode.VIDEO,
-                    num_poses=1,
-                    min_pose_detection_confidence=min_confidence,
-                    min_pose_presence_confidence=min_confidence,
-                    min_tracking_confidence=min_confidence))
+            try:
+                self.tasks = vision.PoseLandmarker.create_from_options(
+                    vision.PoseLandmarkerOptions(
+                        base_options=BaseOptions(
+                            model_asset_path=model_path),
+                        running_mode=vision.RunningMode.VIDEO,
+                        num_poses=1,
+                        min_pose_detection_confidence=min_confidence,
+                        min_pose_presence_confidence=min_confidence,
+                        min_tracking_confidence=min_confidence))
+            except (RuntimeError, ValueError) as err:  # MediaPipe's status
+                first = (str(err).strip().splitlines() or [''])[0]
+                raise ValueError(
+                    f'MediaPipe cannot load the pose model {model_path}: '
+                    f'{first}') from None
             self.legacy = None
             return
         solutions = getattr(mp, 'solutions', None)
