@@ -8,9 +8,12 @@ INPUT: skeleton files (NTU ``.skeleton``, Kinetics / COCO-17 ``.json``,
 ``PoseDataset`` ``.pkl``, re-ID ``_x_`` ``.npy``) or folders, searched
 recursively for those. CHECKPOINT: ``.pth`` or an exported ``.onnx``.
 Prints a table; ``--out`` writes one JSON object per sequence and line.
-A file that cannot be read or does not fit the model stops the run with
-one line naming it (exit code 1); with ``--skip-bad`` it is skipped and
-the skipped files are counted at the end.
+A checkpoint that cannot be read or is not of the config's model stops
+the run before anything is written, with one line naming it and its
+mismatching keys and shapes (exit code 1). A file that cannot be read or
+does not fit the model stops the run with one line naming it (exit code
+1); with ``--skip-bad`` it is skipped and the skipped files are counted
+at the end.
 """
 import argparse
 import json
@@ -18,6 +21,7 @@ import os.path as osp
 import sys
 
 from aclnet_mm.apis import SkeletonRecognizer, list_skeleton_files
+from aclnet_mm.engine import CheckpointError
 
 
 def parse_args(argv=None):
@@ -104,8 +108,12 @@ def main(argv=None):
     except FileNotFoundError as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
-    rec = SkeletonRecognizer(args.config, args.checkpoint, args.device,
-                             args.label_map, batch_size=args.batch_size)
+    try:
+        rec = SkeletonRecognizer(args.config, args.checkpoint, args.device,
+                                 args.label_map, batch_size=args.batch_size)
+    except (FileNotFoundError, CheckpointError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
     out = open(args.out, 'w') if args.out else None
     rows, bad = [], []
     progress = None

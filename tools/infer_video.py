@@ -32,6 +32,7 @@ import time
 import numpy as np
 
 from aclnet_mm.apis import SkeletonRecognizer
+from aclnet_mm.engine import CheckpointError
 
 
 def parse_args(argv=None):
@@ -106,8 +107,11 @@ def main(argv=None):
     from aclnet_mm.apis.overlay import draw_overlay
     from aclnet_mm.apis.pose_backends import build_backend
     from aclnet_mm.apis.video import VideoActionRecognizer
-    rec = SkeletonRecognizer(args.config, args.checkpoint, args.device,
-                             args.label_map)
+    try:
+        rec = SkeletonRecognizer(args.config, args.checkpoint, args.device,
+                                 args.label_map)
+    except (FileNotFoundError, CheckpointError) as err:
+        raise SystemExit(f'error: {err}')
     layout = 'nturgb+d' if rec.spec.num_coords == 3 else 'coco'
     cap, name, live = open_source(args)
     fps = cap.get(5) or 30.  # cv2.CAP_PROP_FPS
@@ -123,6 +127,7 @@ def main(argv=None):
                                 args.pose_checkpoint, args.device, poses,
                                 args.pose_model, fps)
     except (ImportError, ValueError) as err:
+        cap.release()
         raise SystemExit(f'error: {err}')
     video = VideoActionRecognizer(rec, backend, args.window, args.stride,
                                   args.topk, fps)

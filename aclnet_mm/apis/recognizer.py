@@ -2,15 +2,18 @@
 
 :class:`SkeletonRecognizer` is the entry point.
 
-The model is MMAction2's ``init_recognizer`` (checkpoints load through
-MMEngine's loader, which ``aclnet_mm`` makes use ``weights_only=True``)
-and each input goes through the config's test pipeline (the one
-``mim test`` runs) and ``model.test_step``, as ``inference_recognizer``
-does, so the scores are those ``mim test`` reports for the same sample.
-An ``.onnx`` file (from ``tools/deployment/export_onnx.py``) can stand in
-for the checkpoint: the pipeline prepares the clips, onnxruntime scores
-them.
+The model is MMAction2's ``init_recognizer`` without weights; the
+checkpoint loads with the safe loader (``weights_only=True``) and
+:func:`~aclnet_mm.engine.load_weights_strict`, which refuses a checkpoint
+of another model with one error naming keys and shapes. Each input goes
+through the config's test pipeline (the one ``mim test`` runs) and
+``model.test_step``, as ``inference_recognizer`` does, so the scores are
+those ``mim test`` reports for the same sample. An ``.onnx`` file (from
+``tools/deployment/export_onnx.py``) can stand in for the checkpoint: the
+pipeline prepares the clips, onnxruntime scores them; its joints,
+channels and classes must be the config's.
 """
+import os
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -20,6 +23,9 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 
 import aclnet_mm  # noqa: F401  (registers the modules, safe loading)
+from aclnet_mm.engine import (CheckpointMismatchError, CorruptCheckpointError,
+                              load_weights_strict)
+from aclnet_mm.layouts import get_layout
 from .file_inputs import read_skeleton_file
 from .input_spec import InputSpec, test_pipeline_cfg
 from .label_maps import class_names_for
@@ -30,7 +36,7 @@ from .windows import WindowResult, smooth_timeline, window_bounds
 class _OnnxScorer:
     """onnxruntime on the exported graph ``clips -> scores``."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, want: Dict[str, int]) -> None:
         try:
             import onnxruntime as ort
         except ImportError as err:
@@ -38,8 +44,28 @@ class _OnnxScorer:
                 f'{path}: an .onnx model needs onnxruntime '
                 '(pip install -e ".[deploy]")') from err
         self.path = path
-        self.session = ort.InferenceSession(
-            path, providers=['CPUExecutionProvider'])
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f'{path} is not a file')
+        try:
+            self.session = ort.InferenceSession(
+                path, providers=['CPUExecutionProvider'])
+        except Exception as err:  # onnxruntime's own error types
+            first = (str(err).strip().splitlines() or [''])[0]
+            raise CorruptCheckpointError(
+                f'{path} cannot be read as an ONNX model ({first})') from None
+        clips = self.session.get_inputs()[0].shape
+        scores = self.session.get_outputs()[0].shape
+        have = dict(V=clips[-2], C=clips[-1], K=scores[-1])
+        wrong = [k for k in want
+                 if isinstance(have[k], int) and have[k] != want[k]]
+        if wrong:
+            raise CheckpointMismatchError(
+                f'{path} does not fit the config: it takes clips of shape '
+                f'{tuple(clips)} and gives scores of shape {tuple(scores)} '
+                f'(V={have["V"]} joints, C={have["C"]} channels, '
+                f'K={have["K"]} classes); the config has V={want["V"]}, '
+                f'C={want["C"]}, K={want["K"]}: is it the export of this '
+                'config?')
 
     def __call__(self, clips: np.ndarray, num_classes: int) -> np.ndarray:
         """``(N, clips, M, T, V, C) -> (N, K)``; checks ``K``."""
@@ -70,6 +96,12 @@ class SkeletonRecognizer:
         batch_size (int): Sequences (or windows) per forward pass.
             Defaults to 8.
 
+    Raises:
+        FileNotFoundError: If the checkpoint is not a file.
+        CheckpointError: If it cannot be read (``UnsafeCheckpointError``,
+            ``CorruptCheckpointError``) or is not of the config's model
+            (``CheckpointMismatchError``, naming keys and shapes).
+
     Examples:
         >>> rec = SkeletonRecognizer('configs/aclnet_demo.py',
         ...                          'work_dirs/aclnet_demo/epoch_12.pth')
@@ -92,12 +124,21 @@ class SkeletonRecognizer:
         self.pipeline = Compose(test_pipeline_cfg(cfg))
         self.batch_size = max(1, int(batch_size))
         self.onnx = None
+        num_classes = int(cfg.model.cls_head.num_classes)
         if checkpoint is not None and str(checkpoint).endswith('.onnx'):
-            self.onnx = _OnnxScorer(str(checkpoint))
+            backbone = cfg.model.backbone
+            self.onnx = _OnnxScorer(
+                str(checkpoint),
+                dict(V=get_layout(backbone.graph_cfg.layout).num_node,
+                     C=int(backbone.get('in_channels', 3)),
+                     K=num_classes))
             self.model = None
         else:
-            self.model = init_recognizer(cfg, checkpoint, device=device)
-        num_classes = int(cfg.model.cls_head.num_classes)
+            self.model = init_recognizer(cfg, None, device=device)
+            if checkpoint is not None:
+                name = getattr(cfg, 'filename', None) or 'the config'
+                load_weights_strict(self.model, str(checkpoint),
+                                    target=f'the model of {name}')
         self.num_classes = num_classes
         self.class_names = class_names_for(cfg, num_classes, label_map)
 

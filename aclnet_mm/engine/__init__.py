@@ -1,7 +1,10 @@
+from .checkpoint_check import CheckpointMismatchError, load_weights_strict
 from .hooks import EpochSeedHook, SuperclassRebuildHook
-from .safe_loading import UnsafeCheckpointError, safe_torch_load
+from .safe_loading import (CheckpointError, CorruptCheckpointError,
+                           UnsafeCheckpointError, safe_torch_load)
 
 __all__ = [
+    'CheckpointError', 'CheckpointMismatchError', 'CorruptCheckpointError',
     'EpochSeedHook', 'SuperclassRebuildHook', 'UnsafeCheckpointError',
-    'safe_torch_load'
+    'load_weights_strict', 'safe_torch_load'
 ]

@@ -15,7 +15,10 @@ use ``weights_only=True`` with :data:`CHECKPOINT_SAFE_GLOBALS` allowed for
 the duration of that load only; nothing is allowed process-wide, and
 ``torch.load`` calls of other code are left alone. A checkpoint that needs
 anything else is refused with :class:`UnsafeCheckpointError`, which names
-the file and the offending global.
+the file and the offending global; an empty, truncated or otherwise
+unreadable file with one :class:`CorruptCheckpointError` naming it. The
+Runner's loads also check that the checkpoint fits the model
+(:mod:`aclnet_mm.engine.checkpoint_check`).
 
 Opt-out, for a checkpoint you trust (e.g. one written by an older stack
 that pickled other objects): set the environment variable
@@ -23,10 +26,15 @@ that pickled other objects): set the environment variable
 ``weights_only=False`` and log a warning naming each file. aclnet_mm never
 sets it.
 """
+import contextvars
+import functools
 import logging
 import os
 import pickle
-from typing import Any, Callable, List
+import re
+import struct
+from collections import OrderedDict
+from typing import Any, Callable, List, Optional
 
 import numpy as np
 import torch
@@ -35,8 +43,16 @@ from mmengine.logging import HistoryBuffer, print_log
 TRUST_ENV = 'ACLNET_TRUST_CHECKPOINTS'
 
 
-class UnsafeCheckpointError(pickle.UnpicklingError):
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used (base of the errors below)."""
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError, CheckpointError):
     """A checkpoint holds objects the safe unpickler does not build."""
+
+
+class CorruptCheckpointError(CheckpointError, ValueError):
+    """A checkpoint file is empty, truncated or not a checkpoint at all."""
 
 
 def _history_buffer_method(owner: Any, name: str) -> Callable:
@@ -110,20 +126,52 @@ def _refusal(source: str, err: Exception) -> UnsafeCheckpointError:
         'weights_only=False (that lets the file run code).')
 
 
+#: Words of torch's errors for a file that is not a whole checkpoint.
+_CORRUPT_WORDS = ('PytorchStreamReader', 'EOF', 'corrupt', 'magic number',
+                  'zip archive')
+
+
+def _corrupt(source: str, err: Exception) -> Optional[CorruptCheckpointError]:
+    """The error to raise for ``err`` if it says the file is damaged."""
+    text = str(err).strip()
+    if isinstance(err, RuntimeError) and not any(w in text
+                                                 for w in _CORRUPT_WORDS):
+        return None  # e.g. a map_location problem: not the file's fault
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = next((ln for ln in lines if 'Unsupported operand' in ln),
+                 lines[0] if lines else '')
+    first = first.split('. ')[0].rstrip('.')
+    why = f'{type(err).__name__}: {first}' if first else type(err).__name__
+    return CorruptCheckpointError(
+        f'checkpoint {source} cannot be read: it is truncated, corrupted or '
+        f'not a PyTorch checkpoint ({why})')
+
+
 def _load(load_fn: Callable, source: str) -> Any:
     """Run ``load_fn(weights_only=...)`` safely, or trusted if opted out."""
-    if trusted():
-        print_log(
-            f'{TRUST_ENV} is set: loading {source} with weights_only=False '
-            '(the file can run code)',
-            logger='current',
-            level=logging.WARNING)
-        return load_fn(weights_only=False)
     try:
-        with torch.serialization.safe_globals(CHECKPOINT_SAFE_GLOBALS):
-            return load_fn(weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise _refusal(source, err) from None
+        if trusted():
+            print_log(
+                f'{TRUST_ENV} is set: loading {source} with '
+                'weights_only=False (the file can run code)',
+                logger='current',
+                level=logging.WARNING)
+            return load_fn(weights_only=False)
+        try:
+            with torch.serialization.safe_globals(CHECKPOINT_SAFE_GLOBALS):
+                return load_fn(weights_only=True)
+        except pickle.UnpicklingError as err:
+            if 'Unsupported operand' in str(err):  # not a pickle stream
+                raise _corrupt(source, err) from None
+            raise _refusal(source, err) from None
+    except (EOFError, RuntimeError, KeyError, ValueError, IndexError,
+            UnicodeDecodeError, struct.error, pickle.UnpicklingError) as err:
+        if isinstance(err, CheckpointError):
+            raise
+        corrupt = _corrupt(source, err)
+        if corrupt is None:
+            raise
+        raise corrupt from None
 
 
 def safe_torch_load(path: str, map_location: Any = 'cpu') -> Any:
@@ -140,10 +188,15 @@ def safe_torch_load(path: str, map_location: Any = 'cpu') -> Any:
         FileNotFoundError: If ``path`` is not a file.
         UnsafeCheckpointError: If the file needs globals outside
             :data:`CHECKPOINT_SAFE_GLOBALS` (and the user did not opt out).
+        CorruptCheckpointError: If the file is empty, truncated or not a
+            checkpoint.
     """
     path = os.path.expanduser(str(path))
     if not os.path.isfile(path):
         raise FileNotFoundError(f'checkpoint {path} is not a file')
+    if os.path.getsize(path) == 0:
+        raise CorruptCheckpointError(
+            f'checkpoint {path} is empty (0 bytes): not a PyTorch checkpoint')
     return _load(
         lambda weights_only: torch.load(
             path, map_location=map_location, weights_only=weights_only),
@@ -186,17 +239,107 @@ def load_from_http(filename: str,
     return checkpoint
 
 
+#: How the Runner load under way is checked: ``(mode, source, target)``,
+#: see :mod:`aclnet_mm.engine.checkpoint_check`.
+_RUNNER_LOAD = contextvars.ContextVar('aclnet_runner_load',
+                                      default=('test', 'the checkpoint',
+                                               'the model'))
+
+
+def _is_aclnet_model(model: torch.nn.Module) -> bool:
+    return any(
+        type(m).__module__.startswith('aclnet_mm.') for m in model.modules())
+
+
+def _during(method: Callable, mode: str) -> Callable:
+    """``method`` with the Runner loads it makes checked by ``mode``."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        token = _RUNNER_LOAD.set((mode, ) + _RUNNER_LOAD.get()[1:])
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _RUNNER_LOAD.reset(token)
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
+def _naming(method: Callable) -> Callable:
+    """``Runner.load_checkpoint`` telling the check the file and config."""
+
+    @functools.wraps(method)
+    def wrapper(self, filename, *args, **kwargs):
+        config = getattr(self.cfg, 'filename', None)
+        target = f'the model of {config}' if config else 'the model of ' \
+            'the config'
+        token = _RUNNER_LOAD.set(
+            (_RUNNER_LOAD.get()[0], str(filename), target))
+        try:
+            return method(self, filename, *args, **kwargs)
+        finally:
+            _RUNNER_LOAD.reset(token)
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
+def _checking(load_to_model: Callable) -> Callable:
+    """MMEngine's ``_load_checkpoint_to_model``, checking aclnet models.
+
+    For a model with ``aclnet_mm`` modules the checkpoint (after
+    ``revise_keys``) must fit by the rule of the Runner call under way:
+    ``'resume'`` in :meth:`Runner.resume`, ``'finetune'`` for
+    ``load_from`` in :meth:`Runner.train`, ``'test'`` otherwise (``test``,
+    ``val``, a direct ``load_checkpoint``). Other models load as MMEngine
+    loads them.
+    """
+
+    @functools.wraps(load_to_model)
+    def wrapper(model, checkpoint, strict=False, logger=None,
+                revise_keys=[(r'^module\.', '')]):
+        if not _is_aclnet_model(model):
+            return load_to_model(model, checkpoint, strict, logger,
+                                 revise_keys)
+        from .checkpoint_check import checked_state_dict, state_dict_of
+        mode, source, target = _RUNNER_LOAD.get()
+        state = state_dict_of(checkpoint, source)
+        metadata = getattr(state, '_metadata', None)
+        for pattern, repl in revise_keys:
+            state = OrderedDict(
+                (re.sub(pattern, repl, k), v) for k, v in state.items())
+        if metadata is not None:
+            state._metadata = metadata
+        state = checked_state_dict(model, state, source, target, mode)
+        load_to_model(model, dict(state_dict=state), strict, logger, [])
+        return checkpoint
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
 def install() -> None:
-    """Route MMEngine's local and http(s) checkpoint loads through here.
+    """Route MMEngine's checkpoint loads through here.
 
     Replaces the loaders of :class:`mmengine.runner.CheckpointLoader` for
     local paths and URLs (``open-mmlab://``, ``torchvision://`` and
     ``mmcls://`` resolve to URLs and call the http loader by its module
     name, which is replaced too). Other schemes (``pavi://``, ``s3://``)
     keep MMEngine's loader, which relies on torch's own default of
-    ``weights_only=True``. Safe to call more than once.
+    ``weights_only=True``.
+
+    Also makes the :class:`~mmengine.runner.Runner`'s loads of a model
+    with ``aclnet_mm`` modules (``mim test --checkpoint``, ``load_from``,
+    ``--resume``) check the checkpoint's keys and shapes (see
+    :mod:`aclnet_mm.engine.checkpoint_check` for the rules) instead of
+    only logging a mismatch. :func:`mmengine.runner.load_checkpoint` (used
+    by ``init_cfg=dict(type='Pretrained')``) keeps MMEngine's partial
+    loading. Safe to call more than once.
     """
+    from mmengine.runner import Runner
     from mmengine.runner import checkpoint as mm_checkpoint
+    from mmengine.runner import runner as mm_runner
     loader = mm_checkpoint.CheckpointLoader
     loader.register_scheme('', load_from_local, force=True)
     loader.register_scheme(('http://', 'https://'),
@@ -204,3 +347,11 @@ def install() -> None:
                            force=True)
     mm_checkpoint.load_from_local = load_from_local
     mm_checkpoint.load_from_http = load_from_http
+    if getattr(mm_runner._load_checkpoint_to_model, '_aclnet_checked',
+               False):
+        return
+    mm_runner._load_checkpoint_to_model = _checking(
+        mm_runner._load_checkpoint_to_model)
+    Runner.load_checkpoint = _naming(Runner.load_checkpoint)
+    Runner.train = _during(Runner.train, 'finetune')
+    Runner.resume = _during(Runner.resume, 'resume')

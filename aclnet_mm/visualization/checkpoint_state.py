@@ -3,29 +3,42 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
+from ..engine.checkpoint_check import load_weights_strict
 from ..engine.safe_loading import safe_torch_load
 
 #: The inter loss's buffers the tools read, by name.
 INTER_BUFFERS = ('superclass', 'temperature', 'confusion', 'active')
 
 
-def load_inter_state(checkpoint: str) -> Tuple[Dict[str, torch.Tensor],
-                                               Dict]:
+def load_inter_state(checkpoint: str,
+                     cfg=None) -> Tuple[Dict[str, torch.Tensor], Dict]:
     """The inter loss's superclass state from a checkpoint (safe loader).
 
     Args:
         checkpoint (str): A checkpoint written by MMEngine.
+        cfg (Config, optional): The config it is read with: its model is
+            built and the checkpoint must fit it
+            (:func:`~aclnet_mm.engine.checkpoint_check.load_weights_strict`),
+            so the class count, names and groups are the checkpoint's.
+            Defaults to None (no check).
 
     Returns:
         tuple[dict, dict]: The buffers of :data:`INTER_BUFFERS` (CPU
         tensors, ``superclass`` as bool) and the checkpoint's ``meta``.
 
     Raises:
-        FileNotFoundError, UnsafeCheckpointError: From
-            :func:`~aclnet_mm.engine.safe_loading.safe_torch_load`.
+        FileNotFoundError, CheckpointError: From
+            :func:`~aclnet_mm.engine.safe_loading.safe_torch_load` and
+            :func:`~aclnet_mm.engine.checkpoint_check.load_weights_strict`
+            (a checkpoint of another model).
         ValueError: If the checkpoint has no (or several) inter losses.
     """
     ckpt = safe_torch_load(checkpoint)
+    if cfg is not None:
+        from mmaction.registry import MODELS
+        name = getattr(cfg, 'filename', None) or 'the config'
+        load_weights_strict(MODELS.build(cfg.model), ckpt, source=checkpoint,
+                            target=f'the model of {name}')
     state = ckpt.get('state_dict', ckpt)
     buffers = {}
     for name in INTER_BUFFERS:

@@ -20,7 +20,8 @@ scalars of the newest ``vis_data/scalars.json`` under WORK_DIR.
 The output format follows ``--out``'s extension (png, svg, pdf). Class
 names come from ``--label-map`` (one per line) or the training dataset's
 ``METAINFO['classes']``, else indices. Checkpoints load with the safe
-loader (``weights_only=True``).
+loader (``weights_only=True``) and must be of the config's model (one
+error names the keys and shapes that differ).
 """
 import argparse
 import glob
@@ -31,7 +32,7 @@ import sys
 import numpy as np
 
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
-from aclnet_mm.engine import UnsafeCheckpointError, safe_torch_load
+from aclnet_mm.engine import CheckpointError, load_weights_strict
 from aclnet_mm.visualization import figures, superclass_order
 from aclnet_mm.visualization.checkpoint_state import (class_names,
                                                       load_inter_state)
@@ -68,10 +69,10 @@ def _fail(message: str):
     raise SystemExit(f'plot_acl.py: {message}')
 
 
-def _inter_state(checkpoint: str):
+def _inter_state(checkpoint: str, cfg):
     try:
-        return load_inter_state(checkpoint)[0]
-    except (FileNotFoundError, UnsafeCheckpointError, ValueError) as err:
+        return load_inter_state(checkpoint, cfg)[0]
+    except (FileNotFoundError, CheckpointError, ValueError) as err:
         _fail(str(err))
 
 
@@ -97,7 +98,10 @@ def _save(fig, out, dpi=150):
 
 def cmd_table(args, kind):
     cfg = _config(args.config)
-    inter = {k: v.numpy() for k, v in _inter_state(args.checkpoint).items()}
+    inter = {
+        k: v.numpy()
+        for k, v in _inter_state(args.checkpoint, cfg).items()
+    }
     members, confusion = inter['superclass'], inter['confusion']
     if not bool(inter['active']):
         print('note: the inter loss is not active yet (before start_epoch):'
@@ -125,13 +129,10 @@ def cmd_affinity(args):
     cfg = _config(args.config)
     model = MODELS.build(cfg.model)
     try:
-        ckpt = safe_torch_load(args.checkpoint)
-    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        load_weights_strict(model, args.checkpoint,
+                            target=f'the model of {args.config}')
+    except (FileNotFoundError, CheckpointError) as err:
         _fail(str(err))
-    missing, _ = model.load_state_dict(ckpt.get('state_dict', ckpt),
-                                       strict=False)
-    if missing:
-        _fail(f'the checkpoint does not fit the config: missing {missing[:5]}')
     model.to(torch.device(args.device))
     loader_cfg = cfg[f'{args.split}_dataloader'].copy()
     loader_cfg['num_workers'] = 0

@@ -7,14 +7,15 @@ contrasts against), its temperature and its most-confused classes with
 counts. Class names come from the training dataset's ``METAINFO`` when it
 has ``classes``; when it also has ``groups`` (the demo's planted groups of
 confusable classes), the share of superclass members inside the class's own
-group is printed as well.
+group is printed as well. The checkpoint must be of the config's model
+(one error names the keys and shapes that differ).
 """
 import argparse
 
 import torch
 
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
-from aclnet_mm.engine import UnsafeCheckpointError
+from aclnet_mm.engine import CheckpointError
 from aclnet_mm.visualization.checkpoint_state import (class_names,
                                                       dataset_metainfo,
                                                       load_inter_state)
@@ -35,9 +36,9 @@ def main():
     args = parse_args()
     register_all_modules()
     cfg = Config.fromfile(args.config)
-    try:
-        inter, meta = load_inter_state(args.checkpoint)  # weights_only=True
-    except (FileNotFoundError, UnsafeCheckpointError, ValueError) as err:
+    try:  # weights_only=True; the checkpoint must be of cfg's model
+        inter, meta = load_inter_state(args.checkpoint, cfg)
+    except (FileNotFoundError, CheckpointError, ValueError) as err:
         raise SystemExit(f'show_superclasses.py: {err}')
     members, tau = inter['superclass'], inter['temperature']
     confusion, active = inter['confusion'], bool(inter['active'])

@@ -22,7 +22,7 @@ import torch
 import aclnet_mm  # noqa: F401  (shims + registration, before mmaction)
 from aclnet_mm.deployment import ScoringModule, export_onnx, \
     onnx_max_abs_diff
-from aclnet_mm.engine import UnsafeCheckpointError, safe_torch_load
+from aclnet_mm.engine import CheckpointError, load_weights_strict
 
 
 def parse_args(argv=None):
@@ -35,7 +35,8 @@ def parse_args(argv=None):
     parser.add_argument('--frames', type=int, default=None,
                         help="default: the test pipeline's clip_len")
     parser.add_argument('--persons', type=int, default=2)
-    parser.add_argument('--channels', type=int, default=3)
+    parser.add_argument('--channels', type=int, default=None,
+                        help="default: the backbone's in_channels")
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--real', type=int, default=0,
                         help='also compare on the first N test clips')
@@ -76,19 +77,17 @@ def main(argv=None) -> int:
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model)
     try:
-        ckpt = safe_torch_load(args.checkpoint)
-    except (FileNotFoundError, UnsafeCheckpointError) as err:
+        load_weights_strict(model, args.checkpoint,
+                            target=f'the model of {args.config}')
+    except (FileNotFoundError, CheckpointError) as err:
         raise SystemExit(f'export_onnx.py: {err}')
-    missing, _ = model.load_state_dict(ckpt.get('state_dict', ckpt),
-                                       strict=False)
-    if missing:
-        raise SystemExit(f'export_onnx.py: {args.checkpoint} does not fit '
-                         f'{args.config}: missing {missing[:5]}')
     model.eval()
     V = get_layout(cfg.model.backbone.graph_cfg.layout).num_node
     clip_len, num_clips = _sampling(cfg)
     T = args.frames or clip_len
     args.clips = args.clips or num_clips
+    args.channels = args.channels or int(
+        cfg.model.backbone.get('in_channels', 3))
     shape = (2, args.clips, args.persons, T, V, args.channels)
     export_onnx(model, args.out, shape, opset=args.opset)
     print(f'wrote {args.out}: clips (batch, clips, {args.persons}, '
