@@ -17,6 +17,9 @@ from kinetics_fixture import make_k400_fixture
 from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
+from mmengine.optim import OptimWrapper
+
+from aclnet_mm.layouts import get_layout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -272,3 +275,65 @@ def test_mmaction_gcn_config_trains_and_tests_a_step(path, tmp_path):
     with torch.no_grad():
         out = model.test_step(pseudo_collate([test[0]]))
     assert out[0].pred_score.shape == (60, )
+
+
+# The small real-data studies (configs/kinect_actions, configs/msrc12):
+# narrow models, any layout; the fixture takes its joints, classes and
+# split names from each config.
+STUDY_CONFIGS = sorted(
+    path for folder in ('kinect_actions', 'msrc12')
+    for path in glob.glob(os.path.join(ROOT, 'configs', folder, '*.py'))
+    if not os.path.basename(path).startswith('_'))
+
+
+def _fixture_for(cfg, path):
+    V = get_layout(cfg.model.backbone.graph_cfg.layout).num_node
+    K = cfg.model.cls_head.num_classes
+    rng = np.random.default_rng(2)
+    annos = [
+        dict(frame_dir=f's{i}', label=K - 1 - i, total_frames=frames,
+             keypoint=rng.normal(size=(1, frames, V, 3)).astype(np.float32))
+        for i, frames in enumerate((40, 70))
+    ]
+    names = [a['frame_dir'] for a in annos]
+    splits = {cfg[f'{loader}_dataloader'].dataset.split: names
+              for loader in ('train', 'val', 'test')}
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split=splits, annotations=annos), f)
+    return V, K
+
+
+@pytest.mark.parametrize('variant', ('acl', 'ce'))
+@pytest.mark.parametrize('path', STUDY_CONFIGS, ids=os.path.basename)
+def test_study_config_trains_and_tests_a_step(path, variant, tmp_path):
+    cfg = Config.fromfile(path)
+    if variant == 'ce':  # the baseline, as the configs and seed_study.py say
+        cfg.merge_from_dict({'model.cls_head.loss_inter': None,
+                             'model.cls_head.loss_intra': None})
+    ann = tmp_path / 'fixture.pkl'
+    V, K = _fixture_for(cfg, ann)
+    model = MODELS.build(cfg.model)
+    train = DATASETS.build(dict(cfg.train_dataloader.dataset,
+                                ann_file=str(ann)))
+    batch = pseudo_collate([train[0], train[1]])
+    assert batch['inputs'][0].shape == (1, 1, 32, V, 3)  # clips, M, T
+    model.train()
+    before = [p.detach().clone() for p in model.parameters()]
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    log_vars = model.train_step(batch, optim)
+    losses = {'loss_cls', 'loss_inter', 'loss_intra'} & set(log_vars)
+    assert losses == ({'loss_cls'} if variant == 'ce' else
+                      {'loss_cls', 'loss_inter', 'loss_intra'})
+    assert all(torch.isfinite(torch.as_tensor(v)) for v in log_vars.values())
+    assert any(not torch.equal(a, b)
+               for a, b in zip(before, model.parameters()))  # it stepped
+    test = DATASETS.build(dict(cfg.test_dataloader.dataset,
+                               ann_file=str(ann)))
+    model.eval()
+    with torch.no_grad():
+        out = model.test_step(pseudo_collate([test[0]]))
+    assert test[0]['inputs'].shape == (5, 1, 32, V, 3)
+    assert out[0].pred_score.shape == (K, )
+    classes = (cfg.test_dataloader.dataset.get('metainfo') or {}).get(
+        'classes')
+    assert classes is None or len(classes) == K
