@@ -1,8 +1,8 @@
 """Compatibility shims for the pinned MMAction2 stack.
 
 ``mmaction2`` 1.2.0 from PyPI, ``mmengine`` 0.10.7, CPU-only ``torch`` and
-NumPy 2 do not work together out of the box (see the README,
-"Installation"). This
+NumPy 2 do not work together out of the box (see
+docs/installation.md). This
 module patches the running interpreter only: nothing in site-packages is
 written. :func:`apply_all` must run before anything imports
 ``mmaction.models``; ``aclnet_mm/__init__.py`` calls it first, and every

@@ -263,8 +263,8 @@ def check_pose_task(path: str) -> None:
         ValueError: If it is not a file, not a zip archive or lacks one of
             :data:`POSE_TASK_MEMBERS`; the message names the file.
     """
-    hint = ('build it with tools/video/make_pose_task.py (README "Video in, '
-            'actions out")')
+    hint = ('build it with tools/video/make_pose_task.py (docs/inference.md, '
+            '"Video in, actions out")')
     if not os.path.isfile(path):
         raise ValueError(f'the MediaPipe pose model {path} is not a file; '
                          f'{hint}')
@@ -330,8 +330,8 @@ class MediaPipeBackend(PoseBackend):
             raise ImportError(
                 'the mediapipe backend needs mediapipe: pip install -e '
                 '".[video]", then build the model bundle with '
-                'tools/video/make_pose_task.py (README "Video in, actions '
-                'out")') from err
+                'tools/video/make_pose_task.py (docs/inference.md, "Video in, '
+                'actions out")') from err
         self.layout = layout
         self.num_coords = 3 if layout == 'nturgb+d' else 2
         self.fps = float(fps) if fps and fps > 0 else 30.
