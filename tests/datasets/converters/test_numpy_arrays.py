@@ -282,6 +282,10 @@ def _joints(a):
     a['x'] = a['x'][:, :, :19]
 
 
+def _channels(a):
+    a['x'] = np.concatenate([a['x'], a['x'][..., :1]], axis=-1)
+
+
 def _objects(a):
     a['y'] = np.array([0, 1, 2, 'a', None, 1], dtype=object)
 
@@ -305,9 +309,12 @@ REFUSALS = {
     'rank': (_rank, r"set\.npz: keypoints 'x' have shape \(6, 20, 3\), "
              r'expected \(N, T, V, C\) or \(N, M, T, V, C\)', False),
     'count': (_labels, r"set\.npz: labels 'y' have shape \(5,\), expected "
-              r"\(6, \): one per sample of the keypoints 'x'", False),
+              r"\(6,\): one per sample of the keypoints 'x'", False),
     'joints': (_joints, r"set\.npz: keypoints 'x' have 19 joints \(shape "
-               r'\(6, 1, 5, 19, 3\)\), the layout has 20', False),
+               r'\(6, 5, 19, 3\)\), the layout has 20', False),
+    'channels': (_channels, r"set\.npz: keypoints 'x' have 4 coordinates "
+                 r'per joint \(shape \(6, 5, 20, 4\)\), expected 2 \(x, y\) '
+                 r'or 3 \(x, y, z\)', False),
     'object': (_objects, r"set\.npz: 'y' is a pickled object array, which "
                r'is never loaded', False),
 }

@@ -257,7 +257,7 @@ def _per_sample(arrays: ArrayFile, key: str, kind: str, keys: Dict[str, str],
     if array.ndim != 1 or len(array) != num:
         raise ConversionError(
             f'{arrays.path}: {kind} {key!r} have shape {array.shape}, '
-            f'expected ({num}, ): one per sample of the keypoints '
+            f'expected ({num},): one per sample of the keypoints '
             f'{keys["keypoint"]!r}')
     return array
 
@@ -306,20 +306,20 @@ def read_arrays(path: str,
         raise ConversionError(f'{where} have type {keypoint.dtype}, not '
                               'real numbers')
     persons_axis = keypoint.ndim == 5
+    shape = keypoint.shape  # as in the file, for messages
     if not persons_axis:
         keypoint = keypoint[:, None]
     num, _, frames, joints, channels = keypoint.shape
     if num < 1 or frames < 1:
-        raise ConversionError(f'{where} have shape {keypoint.shape}: no '
-                              'sample or no frame')
+        raise ConversionError(f'{where} have shape {shape}: no sample or '
+                              'no frame')
     if joints != num_joints:
-        raise ConversionError(
-            f'{where} have {joints} joints (shape {keypoint.shape}), the '
-            f'layout has {num_joints}')
+        raise ConversionError(f'{where} have {joints} joints (shape '
+                              f'{shape}), the layout has {num_joints}')
     if channels not in (2, 3):
         raise ConversionError(
             f'{where} have {channels} coordinates per joint (shape '
-            f'{keypoint.shape}), expected 2 (x, y) or 3 (x, y, z)')
+            f'{shape}), expected 2 (x, y) or 3 (x, y, z)')
     labels = _per_sample(arrays, keys['label'], 'labels', keys, num)
     if labels.dtype.kind not in 'iufU':
         raise ConversionError(
