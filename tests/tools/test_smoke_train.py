@@ -26,3 +26,23 @@ def test_smoke_train_runs_all_losses(tmp_path, monkeypatch, capsys):
     assert len(rows) == 6
     assert all(float(r[0]) == float(r[0]) for r in rows)  # finite
     assert float(rows[-1][1]) > 0  # inter loss on after the rebuild
+
+
+def test_smoke_train_never_unpickles_code(tmp_path, monkeypatch):
+    from pickle_payloads import dump_payload
+
+    from aclnet_mm.utils.safe_pickle import UnsafePickleError
+    marker = tmp_path / 'ran'
+    ann = tmp_path / 'evil.pkl'
+    dump_payload(ann, 'os.system', marker)
+    tool = load_tool(os.path.join(ROOT, 'tools', 'analysis',
+                                  'smoke_train.py'))
+    monkeypatch.setattr(sys, 'argv',
+                        ['smoke_train.py', str(ann), '--split', 'train'])
+    try:
+        tool.main()
+    except UnsafePickleError as err:
+        assert 'os.system' in str(err) and str(ann) in str(err)
+    else:
+        raise AssertionError('the payload pickle was accepted')
+    assert not marker.exists()

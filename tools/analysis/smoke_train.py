@@ -4,7 +4,8 @@
         --layout nturgb+d [--iters 8] [--batch-size 4] [--clip-len 32]
 
 A quick check that a pickle written by ``tools/data/*_to_pkl.py`` (or any
-MMAction2 ``PoseDataset`` pickle) loads, goes through a skeleton pipeline
+MMAction2 ``PoseDataset`` pickle, read by ``CheckedPoseDataset``: checked,
+never unpickling code) loads, goes through a skeleton pipeline
 and trains: it prints the number of samples, the input shape and the losses
 of every iteration (which should be finite and, over a few iterations,
 mostly fall). Confusion counting is on from the start and the superclasses
@@ -50,8 +51,8 @@ def main():
         dict(type='PackActionInputs')
     ]
     dataset = DATASETS.build(
-        dict(type='PoseDataset', ann_file=args.ann_file, split=args.split,
-             pipeline=pipeline))
+        dict(type='CheckedPoseDataset', ann_file=args.ann_file,
+             split=args.split, pipeline=pipeline))
     labels = sorted({dataset.get_data_info(i)['label']
                      for i in range(len(dataset))})
     num_classes = max(labels) + 1
