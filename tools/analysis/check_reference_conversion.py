@@ -379,8 +379,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         for case, ref_config, config, manifest_name in CASES:
             ref = build_reference(classes, args.ref_dir, ref_config,
                                   args.seed).to(device)
-            src = osp.join(tmp, f'{manifest_name}.reference.pth')
-            dst = osp.join(tmp, f'{manifest_name}.converted.pth')
+            stem = case.replace(' ', '_')
+            src = osp.join(tmp, f'{stem}.reference.pth')
+            dst = osp.join(tmp, f'{stem}.converted.pth')
             save_like_reference(ref, src, case)
             if args.write_manifest:
                 os.makedirs(args.write_manifest, exist_ok=True)
