@@ -177,7 +177,7 @@ def _all(fn):
 def test_pages_exist_and_readme_is_short():
     want = {'installation', 'data', 'training', 'add_acl', 'inference',
             'gait_reid', 'what_aclnet_learned', 'reliability', 'benchmarks',
-            'differences', 'developers'}
+            'differences', 'developers', 'pretrained'}
     have = {osp.splitext(osp.basename(p))[0] for p in PAGES
             if p.startswith('docs/')}
     assert want <= have, want - have
