@@ -21,6 +21,10 @@ model_wrapper_cfg = dict(
     broadcast_buffers=False,
     find_unused_parameters=False)
 
-default_hooks = dict(logger=dict(interval=100))
+# ParamSchedulerResumeHook: a run resumed with a changed schedule (e.g. a
+# raised max_epochs) follows the config's schedule and says so in the log.
+default_hooks = dict(
+    logger=dict(interval=100),
+    param_scheduler=dict(type='ParamSchedulerResumeHook'))
 randomness = dict(seed=None, diff_rank_seed=False, deterministic=False)
 auto_scale_lr = dict(enable=False, base_batch_size=16)
