@@ -33,10 +33,8 @@ checkpoint atomically. A source that does not fit the config raises one
 anything is written.
 """
 import hashlib
-import os
 import os.path as osp
 import re
-import tempfile
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -47,7 +45,8 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
-from ..datasets.converters.writer import OutputError, check_output
+from ..datasets.converters.writer import (OutputError, check_output,
+                                          write_atomic)
 from ..version import __version__
 from .safe_loading import safe_torch_load
 
@@ -351,43 +350,13 @@ def _source_meta(meta: Mapping) -> Dict:
 def save_checkpoint_atomic(checkpoint: Dict,
                            path: str,
                            overwrite: bool = False) -> None:
-    """``torch.save`` to a temporary file beside ``path``, then rename.
-
-    The file gets the mode a new file gets under the process's umask.
-    Without ``overwrite`` an existing ``path`` is refused, also one that
-    appeared during the write.
+    """``torch.save`` ``checkpoint`` to ``path`` atomically.
 
     Raises:
         OutputError: See
-            :func:`~aclnet_mm.datasets.converters.writer.check_output`; or
-            the write failed (``path`` is then unchanged and no temporary
-            file remains).
+            :func:`~aclnet_mm.datasets.converters.writer.write_atomic`.
     """
-    check_output(path, overwrite)
-    folder = osp.dirname(osp.abspath(path))
-    tmp = None
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=osp.basename(path) + '.', suffix='.tmp')
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates it 0600
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(checkpoint, f)
-            f.flush()
-            os.fsync(f.fileno())
-        if not overwrite and osp.lexists(path):  # appeared meanwhile
-            raise OutputError(f'{path} exists; pass --overwrite to replace '
-                              'it')
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as err:
-        raise OutputError(f'cannot write {path}: {err.strerror or err}') \
-            from None
-    finally:
-        if tmp is not None and osp.exists(tmp):
-            os.remove(tmp)
+    write_atomic(path, lambda f: torch.save(checkpoint, f), overwrite)
 
 
 def convert_checkpoint(src: str,

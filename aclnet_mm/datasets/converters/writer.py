@@ -7,6 +7,7 @@ import os.path as osp
 import pickle
 import stat
 import tempfile
+from typing import BinaryIO, Callable
 
 from .errors import ConversionError
 
@@ -56,12 +57,20 @@ def check_output(path: str, overwrite: bool = False) -> None:
                           f'{os.strerror(errno.EACCES)} ({parent})')
 
 
-def write_pickle(obj: object, path: str, overwrite: bool = False) -> None:
-    """Pickle ``obj`` to ``path`` atomically, after :func:`check_output`.
+def write_atomic(path: str,
+                 write: Callable[[BinaryIO], None],
+                 overwrite: bool = False) -> None:
+    """Write ``path`` atomically, after :func:`check_output`.
+
+    ``write(f)`` fills a temporary file beside ``path``, which is then
+    flushed to disk, given the mode a new file gets under the process's
+    umask and renamed into place. Without ``overwrite`` an existing
+    ``path`` is refused, also one that appeared during the write.
 
     Args:
-        obj (object): What to write.
         path (str): Destination; missing folders are created.
+        write (callable): Writes the content to the binary file it is
+            given (e.g. ``lambda f: torch.save(obj, f)``).
         overwrite (bool): Allow replacing an existing regular file.
             Defaults to False.
 
@@ -80,7 +89,7 @@ def write_pickle(obj: object, path: str, overwrite: bool = False) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates it 0600
         with os.fdopen(fd, 'wb') as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         if not overwrite and osp.lexists(path):  # appeared meanwhile
@@ -94,3 +103,21 @@ def write_pickle(obj: object, path: str, overwrite: bool = False) -> None:
     finally:
         if tmp is not None and osp.exists(tmp):
             os.remove(tmp)
+
+
+def write_pickle(obj: object, path: str, overwrite: bool = False) -> None:
+    """Pickle ``obj`` to ``path`` atomically (:func:`write_atomic`).
+
+    Args:
+        obj (object): What to write.
+        path (str): Destination; missing folders are created.
+        overwrite (bool): Allow replacing an existing regular file.
+            Defaults to False.
+
+    Raises:
+        OutputError: See :func:`write_atomic`.
+    """
+    write_atomic(
+        path,
+        lambda f: pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL),
+        overwrite)
