@@ -48,6 +48,7 @@ from mmengine.config import Config
 from ..datasets.converters.writer import (OutputError, check_output,
                                           write_atomic)
 from ..version import __version__
+from .checkpoint_check import describe, facts_text
 from .safe_loading import safe_torch_load
 
 #: ``(rule name, source pattern, target template, description)``; the
@@ -159,29 +160,6 @@ class Conversion:
         return lines
 
 
-def _meta_counts(state: Mapping[str, torch.Tensor]) -> str:
-    """``K=.., V=..`` as far as a reference state dict tells."""
-    parts = []
-    fc = state.get('cls_head.fc_cls.weight')
-    if isinstance(fc, torch.Tensor) and fc.dim() == 2:
-        parts.append(f'K={fc.shape[0]} classes')
-    graph = state.get('backbone.gcn.0.gcn.A')
-    if isinstance(graph, torch.Tensor) and graph.dim() == 3:
-        parts.append(f'V={graph.shape[-1]} joints')
-    return ', '.join(parts) or 'no ACLNet classifier or graph'
-
-
-def _model_counts(model: nn.Module) -> str:
-    parts = []
-    head = getattr(model, 'cls_head', None)
-    if getattr(head, 'num_classes', None) is not None:
-        parts.append(f'K={head.num_classes} classes')
-    nodes = getattr(getattr(model, 'backbone', None), 'num_nodes', None)
-    if nodes is not None:
-        parts.append(f'V={nodes} joints')
-    return ', '.join(parts) or 'not an ACLNet model'
-
-
 def convert_state_dict(source: Mapping[str, torch.Tensor],
                        model: nn.Module,
                        source_name: str = 'the source',
@@ -266,11 +244,13 @@ def convert_state_dict(source: Mapping[str, torch.Tensor],
         if 'cls_head.fc.weight' in source:
             hint = (' It looks like an aclnet_mm (MMEngine) checkpoint '
                     'already: use it directly.')
+        facts = (facts_text(describe(source)),
+                 facts_text(describe(model.state_dict())))
         raise ReferenceCheckpointError(
             f'{source_name} does not fit the model of {config_name} '
-            f'(source: {_meta_counts(source)}; model: '
-            f'{_model_counts(model)}): {len(problems)} mismatches, first: ' +
-            '; '.join(problems[:MAX_NAMED]) + '. Nothing was written.' + hint)
+            f'(source: {facts[0]}; model: {facts[1]}): {len(problems)} '
+            'mismatches, first: ' + '; '.join(problems[:MAX_NAMED]) +
+            '. Nothing was written.' + hint)
     for key in target:
         conv.state_dict[key] = out[key]
     return conv

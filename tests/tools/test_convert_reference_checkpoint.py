@@ -66,8 +66,9 @@ def test_cli_errors_are_one_line_and_write_nothing(tmp_path, capsys):
     assert _convert().main([src, str(dst), '--config', other_k]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f'error: {src} does not fit the model of ')
-    assert '(source: K=60 classes, V=25 joints; model: K=120 classes, ' \
-        'V=25 joints)' in err
+    assert '(source: K=60 classes, V=25 joints (nturgb+d), 3 input ' \
+        'channels, base width 96; model: K=120 classes, V=25 joints ' \
+        '(nturgb+d), 3 input channels, base width 96)' in err
     assert err.count('\n') == 1 and not dst.exists()
 
     dst.write_bytes(b'old')
