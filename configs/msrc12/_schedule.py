@@ -1,5 +1,5 @@
 # The shared schedule of the MSRC-12 comparison (issue 21): narrow models as
-# in configs/kinect_actions/, 20 epochs, superclasses from epoch 6, one
+# in configs/kinect_actions/, 12 epochs, superclasses from epoch 4, one
 # process. The study fixes its own epoch count before looking at any test
 # number. Each leaf sets the model; the cross-entropy-only baseline is the
 # same run with
@@ -17,7 +17,13 @@ num_classes = 12
 classes = ('lift outstretched arms', 'duck', 'push right', 'goggles',
            'wind it up', 'shoot', 'bow', 'throw', 'had enough',
            'change weapon', 'beat both', 'kick')
-max_epochs = 20
+# 12 epochs, counting from epoch 4 (the inter loss trains in 8): fixed
+# before any test number was seen, so that 3 seeds x {CE, CE + ACL} x
+# {ACLGCN, STGCN++} fit in about an hour of a 2-core CPU with
+# `seed_study.py --jobs 2` (smoke runs: 49-76 s per training epoch and
+# 44-83 s per validation, under load).
+max_epochs = 12
+start_epoch = 4
 clip_len = 32
 _gen = dict(type='GenSkeFeatACL', layout=layout, feats=['j'])
 train_pipeline = [
@@ -49,8 +55,15 @@ val_dataloader = dict(
     dataset=dict(_dataset, split='test', pipeline=test_pipeline,
                  test_mode=True))
 test_dataloader = val_dataloader
-val_evaluator = [dict(type='AccMetric')]
-test_evaluator = val_evaluator
+# the final validation also dumps its predictions, for per-class accuracy
+# (seed_study.py puts them in each run's folder: --option
+# val_evaluator.1.out_file_path={work}/val_predictions.pkl)
+val_evaluator = [
+    dict(type='AccMetric'),
+    dict(type='DumpResults',
+         out_file_path='work_dirs/msrc12_val_predictions.pkl')
+]
+test_evaluator = [dict(type='AccMetric')]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_begin=max_epochs, val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
@@ -61,7 +74,7 @@ param_scheduler = [dict(type='CosineAnnealingLR', eta_min=0, T_max=max_epochs,
                         by_epoch=True, convert_to_iter_based=True)]
 custom_hooks = [
     dict(type='EpochSeedHook'),
-    dict(type='SuperclassRebuildHook', start_epoch=6)
+    dict(type='SuperclassRebuildHook', start_epoch=start_epoch)
 ]
 default_hooks = dict(logger=dict(interval=50),
                      checkpoint=dict(interval=max_epochs))
