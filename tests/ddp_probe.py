@@ -1,8 +1,9 @@
 """A hook imported by the DDP test's config (via custom_imports).
 
-It saves, per rank, the inter loss's confusion counts right before the
-epoch-end buffer sync (priority HIGHEST, so before SyncBuffersHook) and the
-final loss state after training, so the test can compare ranks.
+It saves, per rank, the inter loss's confusion counts right before each
+epoch-end buffer sync (priority HIGHEST, so before SyncBuffersHook; the last
+epoch's as ``local``) and the final loss state after training, so the test
+can compare ranks.
 """
 import os
 
@@ -25,15 +26,19 @@ class DDPStateProbe(Hook):
 
     priority = 'HIGHEST'
 
+    def __init__(self):
+        self.locals = []  # one per epoch this process trained
+
     def after_train_epoch(self, runner):
         inter, _ = _inter(runner)
-        self.local = inter.confusion.clone()
+        self.locals.append(inter.confusion.clone())
 
     def after_train(self, runner):
         inter, intra = _inter(runner)
         torch.save(
             dict(
-                local=self.local,
+                local=self.locals[-1],
+                locals=self.locals,
                 confusion=inter.confusion.clone(),
                 superclass=inter.superclass.clone(),
                 temperature=inter.temperature.clone(),

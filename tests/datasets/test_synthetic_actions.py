@@ -231,6 +231,10 @@ def test_confusions_stay_inside_planted_groups(seed):
     y_test = np.array([a['label'] for a in test])
     pred = _ridge_classifier(_features(train), y_train, _features(test))
 
+    # closed form in float64, no training loop: over seeds 0-7 (1 and 2
+    # BLAS threads alike) accuracy 0.894-0.933, every mistake inside its
+    # group, the best score ahead of the second by >= 2.3e-4 (rounding
+    # cannot flip a prediction) and the in-group argmax ahead by >= 1 count
     accuracy = (pred == y_test).mean()
     assert accuracy > 0.5  # chance is 1/12
     wrong = pred != y_test

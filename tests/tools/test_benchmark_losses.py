@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from tool_loader import load_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / 'tools' / 'analysis' / 'benchmark_losses.py'
 SETTINGS = ('K=60 B=16 V=25', 'K=400 B=64 V=20')
@@ -44,13 +47,12 @@ def test_benchmark_losses_quick():
         assert len(fields) == 7, rows[0]
         assert int(fields[0]) == 8 and int(fields[1]) == 2, rows[0]
         values = [float(v) for v in fields[2:]]
+        # timings: only that they are numbers (their values depend on the
+        # machine and its load; the arithmetic is checked with a fake clock
+        # in test_ratios_from_a_fake_clock)
         for value in values:
-            assert math.isfinite(value) and value > 0, rows[0]
-        backbone, losses, loss_pct, rebuild, rebuild_pct = values
-        # the paired ratios roughly agree with the ratios of the medians
-        for pct, ms in ((loss_pct, losses), (rebuild_pct, rebuild)):
-            ratio = pct / (100 * ms / backbone)
-            assert 1 / 50 < ratio < 50, rows[0]
+            assert math.isfinite(value) and value >= 0, rows[0]
+        loss_pct = values[2]
         # the loss target line
         target = re.search(
             re.escape(name) + r': losses <= 5 % of backbone\s+(' + NUMBER +
@@ -62,4 +64,45 @@ def test_benchmark_losses_quick():
         r') ms\s+(PASS|FAIL)', out)
     assert rebuild is not None, out
     assert math.isfinite(float(rebuild.group(1)))
-    assert float(rebuild.group(1)) > 0
+
+
+class _FakeBench:
+    """Bench with fixed step times (s), in the order run_setting takes them.
+
+    Backbone: a warm-up, then 10, 20 and 80 ms in repetitions 0-2; losses:
+    two warm-up steps, then 3 steps of 1, 4 and 8 ms in repetitions 0-2.
+    """
+
+    def __init__(self, *args):
+        self.backbone = iter([0.5, 0.010, 0.020, 0.080])
+        self.losses = iter([0.5, 0.5] + [0.001] * 3 + [0.004] * 3 +
+                           [0.008] * 3)
+
+    def activate_losses(self):
+        pass
+
+    def backbone_step(self):
+        return next(self.backbone)
+
+    def loss_step(self):
+        return next(self.losses)
+
+    def rebuild_step(self):
+        return 0.001
+
+
+def test_ratios_from_a_fake_clock(monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # bench_env beside it
+    tool = load_tool(SCRIPT)
+    monkeypatch.setattr(tool, 'Bench', _FakeBench)
+    args = tool.parse_args(['--quick', '--repeats', '3'])
+    res = tool.run_setting('K=60 B=16 V=25', 60, 16, 'nturgb+d', 25, 512,
+                           args)
+    assert res['repeats'] == 3
+    # the medians of the times (warm-up steps left out)
+    assert res['backbone_ms'] == pytest.approx(20.)
+    assert res['losses_ms'] == pytest.approx(4.)
+    assert res['rebuild_ms'] == pytest.approx(1.)
+    # the median of the paired ratios 1/10, 4/20, 8/80 (not 4 / 20)
+    assert res['loss_pct'] == pytest.approx(10.)
+    assert res['rebuild_pct'] == pytest.approx(5.)  # 1/10, 1/20, 1/80
