@@ -6,6 +6,7 @@ does not reach the model and changes nothing (shown below); only
 ``CheckedPoseDataset`` rejects such a file up front.
 """
 import copy
+import itertools
 import pickle
 
 import numpy as np
@@ -19,6 +20,7 @@ from tiny_setup import PIPELINE, TINY_MODEL, make_pose_pickle, tiny_cfg
 # UniformSampleFrames(clip_len=8, num_clips=1, test_mode=True) of tiny_setup
 # reads frames 0 1 3 4 6 7 9 10 of the 12; frame 5 is never read
 SAMPLED_FRAME, SKIPPED_FRAME = 3, 5
+_RUNS = itertools.count()  # runners built in one second need their own name
 
 
 def _one_nan(tmp_path, split, frame):
@@ -45,6 +47,7 @@ def _cfg(work_dir, ann, max_epochs=1):
                      test_mode=True, pipeline=copy.deepcopy(PIPELINE)))
     cfg['val_cfg'] = dict(type='ValLoop')
     cfg['val_evaluator'] = [dict(type='AccMetric')]
+    cfg['experiment_name'] = f'one_nan_{next(_RUNS)}'
     return cfg
 
 

@@ -1,4 +1,5 @@
 """--resume with a changed schedule follows the config's, and says so."""
+import itertools
 import math
 import os
 
@@ -17,6 +18,7 @@ ROOT = os.path.dirname(
         os.path.abspath(__file__)))))
 LR = 0.05  # tiny_cfg's SGD
 ITERS = 4  # 16 train samples in batches of 4
+_RUNS = itertools.count()  # runners built in one second need their own name
 
 
 @HOOKS.register_module(force=True)
@@ -41,6 +43,7 @@ def _cfg(work_dir, ann, max_epochs, hook='ParamSchedulerResumeHook',
              by_epoch=True, convert_to_iter_based=True)
     ]  # as in configs/_base_/schedules/sgd_cosine_150e.py
     cfg['default_hooks']['param_scheduler'] = dict(type=hook)
+    cfg['experiment_name'] = f'schedule_{next(_RUNS)}'
     if resume_from is not None:
         cfg.update(resume=True, load_from=str(resume_from))
     return cfg
