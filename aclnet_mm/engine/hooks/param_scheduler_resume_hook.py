@@ -173,6 +173,8 @@ class _ValueSnapshot:
 
     def describe(self) -> Dict[str, float]:
         """The scheduled values of the first parameter group."""
+        if not self.optimizers:
+            return {}
         group = self.optimizers[0].param_groups[0]
         return {name: group[name] for name in self.names if name in group}
 
