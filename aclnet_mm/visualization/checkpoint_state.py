@@ -54,10 +54,17 @@ def load_inter_state(checkpoint: str,
 
 
 def dataset_metainfo(cfg) -> Dict:
-    """``METAINFO`` of the config's training dataset class (may be empty)."""
+    """The training dataset's metainfo, as the dataset would have it.
+
+    The class's ``METAINFO``, updated by the config's ``metainfo=dict(...)``
+    (as MMEngine's ``BaseDataset`` merges them); may be empty.
+    """
     from mmaction.registry import DATASETS
-    dataset = DATASETS.get(cfg.train_dataloader.dataset.type)
-    return getattr(dataset, 'METAINFO', None) or {}
+    dataset_cfg = cfg.train_dataloader.dataset
+    dataset = DATASETS.get(dataset_cfg.type)
+    info = dict(getattr(dataset, 'METAINFO', None) or {})
+    info.update(dataset_cfg.get('metainfo') or {})
+    return info
 
 
 def class_names(cfg, num_classes: int,
