@@ -1,5 +1,7 @@
 """Tiny generated fixtures and configs for runner-level tests."""
 import copy
+import itertools
+import os
 import pickle
 
 import numpy as np
@@ -66,11 +68,21 @@ TINY_MODEL = dict(
             memory_size=12)))
 
 
+_RUN_IDS = itertools.count()
+
+
 def tiny_cfg(work_dir, ann_file, max_epochs=4, start_epoch=2,
              extra_hooks=(), batch_size=4):
-    """A runner config without any validation loop."""
+    """A runner config without any validation loop.
+
+    Each config gets its own ``experiment_name``: MMEngine names a run's
+    logger and visualizer after it (the start second when a config has no
+    file), and two runs started in the same second would share them, the
+    second writing its log and ``scalars.json`` into the first's folder.
+    """
     return dict(
         default_scope='mmaction',
+        experiment_name=f'tiny_{os.getpid()}_{next(_RUN_IDS)}',
         work_dir=str(work_dir),
         model=copy.deepcopy(TINY_MODEL),
         train_dataloader=dict(
