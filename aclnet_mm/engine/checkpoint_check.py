@@ -29,12 +29,14 @@ Three rules (``mode``), one per reason to load a checkpoint:
 
 :func:`load_weights_strict` is the one entry point of the tools and the
 API; :func:`checked_state_dict` is what MMEngine's ``Runner`` loads go
-through (see :func:`aclnet_mm.engine.safe_loading.install`).
+through (see :func:`install_runner_checks`).
 """
+import contextvars
+import functools
 import logging
 import re
 from collections import OrderedDict
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -352,3 +354,103 @@ def load_weights_strict(model: nn.Module,
     state = checked_state_dict(model, checkpoint, source, target, mode)
     model.load_state_dict(state, strict=True)
     return checkpoint
+
+
+#: How the Runner load under way is checked: ``(mode, source, target)``,
+#: see :mod:`aclnet_mm.engine.checkpoint_check`.
+_RUNNER_LOAD = contextvars.ContextVar('aclnet_runner_load',
+                                      default=('test', 'the checkpoint',
+                                               'the model'))
+
+
+def _is_aclnet_model(model: torch.nn.Module) -> bool:
+    return any(
+        type(m).__module__.startswith('aclnet_mm.') for m in model.modules())
+
+
+def _during(method: Callable, mode: str) -> Callable:
+    """``method`` with the Runner loads it makes checked by ``mode``."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        token = _RUNNER_LOAD.set((mode, ) + _RUNNER_LOAD.get()[1:])
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _RUNNER_LOAD.reset(token)
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
+def _naming(method: Callable) -> Callable:
+    """``Runner.load_checkpoint`` telling the check the file and config."""
+
+    @functools.wraps(method)
+    def wrapper(self, filename, *args, **kwargs):
+        config = getattr(self.cfg, 'filename', None)
+        target = f'the model of {config}' if config else 'the model of ' \
+            'the config'
+        token = _RUNNER_LOAD.set(
+            (_RUNNER_LOAD.get()[0], str(filename), target))
+        try:
+            return method(self, filename, *args, **kwargs)
+        finally:
+            _RUNNER_LOAD.reset(token)
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
+def _checking(load_to_model: Callable) -> Callable:
+    """MMEngine's ``_load_checkpoint_to_model``, checking aclnet models.
+
+    For a model with ``aclnet_mm`` modules the checkpoint (after
+    ``revise_keys``) must fit by the rule of the Runner call under way:
+    ``'resume'`` in :meth:`Runner.resume`, ``'finetune'`` for
+    ``load_from`` in :meth:`Runner.train`, ``'test'`` otherwise (``test``,
+    ``val``, a direct ``load_checkpoint``). Other models load as MMEngine
+    loads them.
+    """
+
+    @functools.wraps(load_to_model)
+    def wrapper(model, checkpoint, strict=False, logger=None,
+                revise_keys=[(r'^module\.', '')]):
+        if not _is_aclnet_model(model):
+            return load_to_model(model, checkpoint, strict, logger,
+                                 revise_keys)
+        mode, source, target = _RUNNER_LOAD.get()
+        state = state_dict_of(checkpoint, source)
+        metadata = getattr(state, '_metadata', None)
+        for pattern, repl in revise_keys:
+            state = OrderedDict(
+                (re.sub(pattern, repl, k), v) for k, v in state.items())
+        if metadata is not None:
+            state._metadata = metadata
+        state = checked_state_dict(model, state, source, target, mode)
+        load_to_model(model, dict(state_dict=state), strict, logger, [])
+        return checkpoint
+
+    wrapper._aclnet_checked = True
+    return wrapper
+
+
+def install_runner_checks() -> None:
+    """Make MMEngine's ``Runner`` check the checkpoints it loads.
+
+    Wraps ``_load_checkpoint_to_model`` (by the name ``runner.py`` imports
+    it under), ``Runner.load_checkpoint`` (to name the file and config),
+    ``Runner.train`` (``load_from``: ``'finetune'``) and ``Runner.resume``
+    (``'resume'``); other loads use ``'test'``. Safe to call more than
+    once. Called by :func:`aclnet_mm.engine.safe_loading.install`.
+    """
+    from mmengine.runner import Runner
+    from mmengine.runner import runner as mm_runner
+    if getattr(mm_runner._load_checkpoint_to_model, '_aclnet_checked',
+               False):
+        return
+    mm_runner._load_checkpoint_to_model = _checking(
+        mm_runner._load_checkpoint_to_model)
+    Runner.load_checkpoint = _naming(Runner.load_checkpoint)
+    Runner.train = _during(Runner.train, 'finetune')
+    Runner.resume = _during(Runner.resume, 'resume')

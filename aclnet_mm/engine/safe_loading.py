@@ -26,14 +26,10 @@ that pickled other objects): set the environment variable
 ``weights_only=False`` and log a warning naming each file. aclnet_mm never
 sets it.
 """
-import contextvars
-import functools
 import logging
 import os
 import pickle
-import re
 import struct
-from collections import OrderedDict
 from typing import Any, Callable, List, Optional
 
 import numpy as np
@@ -239,86 +235,6 @@ def load_from_http(filename: str,
     return checkpoint
 
 
-#: How the Runner load under way is checked: ``(mode, source, target)``,
-#: see :mod:`aclnet_mm.engine.checkpoint_check`.
-_RUNNER_LOAD = contextvars.ContextVar('aclnet_runner_load',
-                                      default=('test', 'the checkpoint',
-                                               'the model'))
-
-
-def _is_aclnet_model(model: torch.nn.Module) -> bool:
-    return any(
-        type(m).__module__.startswith('aclnet_mm.') for m in model.modules())
-
-
-def _during(method: Callable, mode: str) -> Callable:
-    """``method`` with the Runner loads it makes checked by ``mode``."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        token = _RUNNER_LOAD.set((mode, ) + _RUNNER_LOAD.get()[1:])
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            _RUNNER_LOAD.reset(token)
-
-    wrapper._aclnet_checked = True
-    return wrapper
-
-
-def _naming(method: Callable) -> Callable:
-    """``Runner.load_checkpoint`` telling the check the file and config."""
-
-    @functools.wraps(method)
-    def wrapper(self, filename, *args, **kwargs):
-        config = getattr(self.cfg, 'filename', None)
-        target = f'the model of {config}' if config else 'the model of ' \
-            'the config'
-        token = _RUNNER_LOAD.set(
-            (_RUNNER_LOAD.get()[0], str(filename), target))
-        try:
-            return method(self, filename, *args, **kwargs)
-        finally:
-            _RUNNER_LOAD.reset(token)
-
-    wrapper._aclnet_checked = True
-    return wrapper
-
-
-def _checking(load_to_model: Callable) -> Callable:
-    """MMEngine's ``_load_checkpoint_to_model``, checking aclnet models.
-
-    For a model with ``aclnet_mm`` modules the checkpoint (after
-    ``revise_keys``) must fit by the rule of the Runner call under way:
-    ``'resume'`` in :meth:`Runner.resume`, ``'finetune'`` for
-    ``load_from`` in :meth:`Runner.train`, ``'test'`` otherwise (``test``,
-    ``val``, a direct ``load_checkpoint``). Other models load as MMEngine
-    loads them.
-    """
-
-    @functools.wraps(load_to_model)
-    def wrapper(model, checkpoint, strict=False, logger=None,
-                revise_keys=[(r'^module\.', '')]):
-        if not _is_aclnet_model(model):
-            return load_to_model(model, checkpoint, strict, logger,
-                                 revise_keys)
-        from .checkpoint_check import checked_state_dict, state_dict_of
-        mode, source, target = _RUNNER_LOAD.get()
-        state = state_dict_of(checkpoint, source)
-        metadata = getattr(state, '_metadata', None)
-        for pattern, repl in revise_keys:
-            state = OrderedDict(
-                (re.sub(pattern, repl, k), v) for k, v in state.items())
-        if metadata is not None:
-            state._metadata = metadata
-        state = checked_state_dict(model, state, source, target, mode)
-        load_to_model(model, dict(state_dict=state), strict, logger, [])
-        return checkpoint
-
-    wrapper._aclnet_checked = True
-    return wrapper
-
-
 def install() -> None:
     """Route MMEngine's checkpoint loads through here.
 
@@ -331,15 +247,16 @@ def install() -> None:
 
     Also makes the :class:`~mmengine.runner.Runner`'s loads of a model
     with ``aclnet_mm`` modules (``mim test --checkpoint``, ``load_from``,
-    ``--resume``) check the checkpoint's keys and shapes (see
-    :mod:`aclnet_mm.engine.checkpoint_check` for the rules) instead of
-    only logging a mismatch. :func:`mmengine.runner.load_checkpoint` (used
-    by ``init_cfg=dict(type='Pretrained')``) keeps MMEngine's partial
+    ``--resume``) check the checkpoint's keys and shapes instead of only
+    logging a mismatch
+    (:func:`aclnet_mm.engine.checkpoint_check.install_runner_checks`).
+    :func:`mmengine.runner.load_checkpoint` (used by
+    ``init_cfg=dict(type='Pretrained')``) keeps MMEngine's partial
     loading. Safe to call more than once.
     """
-    from mmengine.runner import Runner
     from mmengine.runner import checkpoint as mm_checkpoint
-    from mmengine.runner import runner as mm_runner
+
+    from .checkpoint_check import install_runner_checks
     loader = mm_checkpoint.CheckpointLoader
     loader.register_scheme('', load_from_local, force=True)
     loader.register_scheme(('http://', 'https://'),
@@ -347,11 +264,4 @@ def install() -> None:
                            force=True)
     mm_checkpoint.load_from_local = load_from_local
     mm_checkpoint.load_from_http = load_from_http
-    if getattr(mm_runner._load_checkpoint_to_model, '_aclnet_checked',
-               False):
-        return
-    mm_runner._load_checkpoint_to_model = _checking(
-        mm_runner._load_checkpoint_to_model)
-    Runner.load_checkpoint = _naming(Runner.load_checkpoint)
-    Runner.train = _during(Runner.train, 'finetune')
-    Runner.resume = _during(Runner.resume, 'resume')
+    install_runner_checks()
